@@ -1,0 +1,49 @@
+import {analyzeCorednsLogs} from '../../analysis/dns/coredns-logs.js'
+import {analyzeCorednsPods} from '../../analysis/dns/coredns-pods.js'
+import type {Pod} from '../../cluster/types.js'
+import type {ClusterView} from '../../cluster/view.js'
+import type {Check} from '../../engine/types.js'
+import {dnsPods} from './facts.js'
+import {DNS_NAMESPACE, DNS_SELECTOR, type DnsTarget} from './target.js'
+
+/** The cluster DNS Deployment and its pods: replicas, readiness, restarts, crash reasons, spread, images. */
+export const dnsPodsCheck: Check<DnsTarget> = {
+  id: 'dns.pods',
+  title: 'CoreDNS pods',
+  layer: 'dns',
+  requires: () => [
+    {verb: 'list', resource: 'pods', namespace: DNS_NAMESPACE},
+    {verb: 'list', group: 'apps', resource: 'deployments', namespace: DNS_NAMESPACE},
+    {verb: 'list', resource: 'nodes'},
+  ],
+  async run({view}) {
+    const [pods, deployments, nodes] = await Promise.all([dnsPods(view), view.listDeployments(DNS_NAMESPACE, {labelSelector: DNS_SELECTOR}), view.listNodes()])
+    const deployment = deployments.find((d) => d.metadata?.name === 'coredns') ?? deployments[0]
+    const schedulable = nodes.filter((n) => !n.spec?.unschedulable).length
+    const verdict = analyzeCorednsPods({deployment, pods, nodeCount: schedulable})
+    let summary = verdict.summary
+    let crashSignature: string | undefined
+    if (verdict.status === 'fail' && view.source === 'live') {
+      crashSignature = await crashLogSignature(view, pods)
+      if (crashSignature) summary = `${summary}; the logs say: ${crashSignature}`
+    }
+    return {
+      status: verdict.status,
+      summary,
+      objects: verdict.objects,
+      details: {...verdict.details, ...(crashSignature ? {crashSignature} : {})},
+      ...(verdict.remediation ? {remediation: verdict.remediation} : {}),
+    }
+  },
+}
+
+/** For crash-looping pods, the first known signature in the previous container's log ("plugin/loop: Loop detected"). */
+async function crashLogSignature(view: ClusterView, pods: Pod[]): Promise<string | undefined> {
+  const restarted = pods.filter((p) => (p.status?.containerStatuses ?? []).some((c) => (c.restartCount ?? 0) > 0)).slice(0, 3)
+  for (const pod of restarted) {
+    const log = await view.podLogs(DNS_NAMESPACE, pod.metadata!.name!, {previous: true, tailLines: 200}).catch(() => '')
+    const match = analyzeCorednsLogs(log).matches.find((m) => m.severity !== 'info')
+    if (match) return `${match.message} (${pod.metadata!.name}: "${match.example.slice(0, 160)}")`
+  }
+  return undefined
+}

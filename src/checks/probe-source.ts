@@ -1,0 +1,45 @@
+import type {ToolSet} from '../probes/tools.js'
+import {detectToolsCommand, parseToolSet} from '../probes/tools.js'
+import type {Check, CheckContext, Layer} from '../engine/types.js'
+
+/**
+ * Starts the command's probe source (a debug pod, or an ephemeral container with --from-pod) and detects its
+ * tools. Probe checks depend on it, so a pod that cannot start is one clear error, not ten timeouts.
+ * `details.probeSource` is what the report prints as "probes from ...".
+ */
+export function probeSourceCheck<T>(id: string, layer: Layer = 'pod-network'): Check<T> {
+  return {
+    id,
+    title: 'Probe source',
+    layer,
+    needsProbe: true,
+    requires: (target) => {
+      const namespace = (target as {namespace?: string}).namespace
+      const fromPod = (target as {fromPod?: string}).fromPod
+      return fromPod
+        ? [{verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}]
+        : [{verb: 'create', resource: 'pods', namespace}, {verb: 'delete', resource: 'pods', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}]
+    },
+    async run(ctx: CheckContext<T>) {
+      const started = Date.now()
+      const runner = await ctx.probes!.source()
+      const startMs = Date.now() - started
+      const detection = await runner.exec(detectToolsCommand())
+      const tools = parseToolSet(detection.stdout)
+      const names = Object.keys(tools.available)
+      const details = {probeSource: runner.description, ...runner.details, tools, startMs}
+      if (names.length === 0) {
+        return {
+          status: 'error',
+          summary: `${runner.description} started but has none of the probe tools (dig, nslookup, nc, ping): use --image with a diagnostic image such as nicolaka/netshoot`,
+          details,
+        }
+      }
+      return {status: 'pass', summary: `${runner.description} ready in ${(startMs / 1000).toFixed(1)}s with ${names.join(', ')}`, details}
+    },
+  }
+}
+
+export function probeTools(ctx: CheckContext<unknown>, sourceId: string): ToolSet {
+  return (ctx.result(sourceId)?.details?.tools as ToolSet | undefined) ?? {available: {}, complete: false}
+}

@@ -1,0 +1,86 @@
+import {formatLabelSelector} from '../../analysis/labels.js'
+import {summarizeEndpointSlices, type SliceSummary} from '../../analysis/svc/endpoint-slices.js'
+import {hasSelector} from '../../analysis/svc/service-type.js'
+import {selectServicePorts} from '../../analysis/svc/service-ports.js'
+import {MANAGED_BY_LABEL, MANAGED_BY_VALUE, ROLE_LABEL} from '../../cluster/debug-pod-spec.js'
+import type {EndpointSlice, ObjectRef, Pod, Service, ServicePort} from '../../cluster/types.js'
+import type {ClusterView} from '../../cluster/view.js'
+import {SERVICE_NAME_LABEL, type SvcTarget} from './target.js'
+
+// Lookups the svc checks share. The view caches API calls; this also caches what is derived from them,
+// per view (one view per run), so e.g. the pod list is indexed once however many checks ask.
+const memo = new WeakMap<ClusterView, Map<string, Promise<unknown>>>()
+
+function once<T>(view: ClusterView, key: string, compute: () => Promise<T>): Promise<T> {
+  let cache = memo.get(view)
+  if (!cache) memo.set(view, (cache = new Map()))
+  let value = cache.get(key) as Promise<T> | undefined
+  if (!value) cache.set(key, (value = compute()))
+  return value
+}
+
+export function serviceOf(view: ClusterView, target: SvcTarget): Promise<Service | undefined> {
+  return view.getService(target.namespace, target.name)
+}
+
+/** Like serviceOf, for checks that depend on svc.service (which fails when it is missing). */
+export async function requireService(view: ClusterView, target: SvcTarget): Promise<Service> {
+  const service = await serviceOf(view, target)
+  if (!service) throw new Error(`Service ${target.namespace}/${target.name} disappeared during the run`)
+  return service
+}
+
+export function serviceRef(target: SvcTarget): ObjectRef {
+  return {kind: 'Service', namespace: target.namespace, name: target.name}
+}
+
+export function podRef(pod: Pod): ObjectRef {
+  return {kind: 'Pod', namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '?'}
+}
+
+/** The Service ports this run is about (--port, else all). The command has validated --port already. */
+export function portsInScope(service: Service, target: SvcTarget): ServicePort[] {
+  return selectServicePorts(service, target.port).ports
+}
+
+/** Pods the Service's selector matches (the API filters live; a snapshot filters one namespace). */
+export function selectedPods(view: ClusterView, target: SvcTarget, service: Service): Promise<Pod[]> {
+  if (!hasSelector(service)) return Promise.resolve([])
+  const selector = formatLabelSelector({matchLabels: service.spec!.selector!})
+  return view.listPods(target.namespace, {labelSelector: selector})
+}
+
+export function serviceSlices(view: ClusterView, target: SvcTarget): Promise<EndpointSlice[]> {
+  return view.listEndpointSlices(target.namespace, {labelSelector: `${SERVICE_NAME_LABEL}=${target.name}`})
+}
+
+export function sliceSummary(view: ClusterView, target: SvcTarget, service: Service): Promise<SliceSummary> {
+  return once(view, `slices|${target.namespace}|${target.name}|${target.port ?? ''}`, async () =>
+    summarizeEndpointSlices(await serviceSlices(view, target), portsInScope(service, target)),
+  )
+}
+
+/** Backend pods by name, for joining EndpointSlice targetRefs to pods. */
+export function podsByName(view: ClusterView, target: SvcTarget, service: Service): Promise<Map<string, Pod>> {
+  return once(view, `pods-by-name|${target.namespace}|${target.name}`, async () => new Map((await selectedPods(view, target, service)).map((p) => [p.metadata?.name ?? '', p])))
+}
+
+/**
+ * The client as NetworkPolicies see it: the --from-pod pod, else the debug pod we start in the namespace
+ * (labels from debug-pod-spec; the per-run session label is random, so no policy can select on it).
+ */
+export async function clientPod(view: ClusterView, target: SvcTarget): Promise<{pod: Pod; real: boolean}> {
+  if (target.fromPod) {
+    const pod = await view.getPod(target.namespace, target.fromPod)
+    if (pod) return {pod, real: true}
+  }
+  return {
+    real: false,
+    pod: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'netdiag-probe', namespace: target.namespace, labels: {[MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [ROLE_LABEL]: 'netdiag-probe'}},
+      spec: {containers: [{name: 'probe'}]},
+    },
+  }
+}

@@ -1,0 +1,186 @@
+import {ExitCode, NetdiagError} from '../errors.js'
+import {RawApiClient} from './api-client.js'
+import {type Attempt, isNotFound, toNetdiagError} from './api-errors.js'
+import type {Connection} from './kubeconfig.js'
+import type {
+  ClusterInfo,
+  ConfigMap,
+  DaemonSet,
+  Deployment,
+  EndpointSlice,
+  Event,
+  ListOptions,
+  Namespace,
+  NetworkPolicy,
+  Node,
+  Pod,
+  Service,
+} from './types.js'
+import type {ClusterView} from './view.js'
+
+interface Resource {
+  /** API path prefix: /api/v1 or /apis/GROUP/VERSION */
+  prefix: string
+  plural: string
+  apiVersion: string
+  kind: string
+  namespaced: boolean
+}
+
+const CORE = '/api/v1'
+const r = (prefix: string, plural: string, apiVersion: string, kind: string, namespaced = true): Resource => ({prefix, plural, apiVersion, kind, namespaced})
+export const RESOURCES = {
+  namespaces: r(CORE, 'namespaces', 'v1', 'Namespace', false),
+  nodes: r(CORE, 'nodes', 'v1', 'Node', false),
+  pods: r(CORE, 'pods', 'v1', 'Pod'),
+  services: r(CORE, 'services', 'v1', 'Service'),
+  configmaps: r(CORE, 'configmaps', 'v1', 'ConfigMap'),
+  events: r(CORE, 'events', 'v1', 'Event'),
+  endpointslices: r('/apis/discovery.k8s.io/v1', 'endpointslices', 'discovery.k8s.io/v1', 'EndpointSlice'),
+  networkpolicies: r('/apis/networking.k8s.io/v1', 'networkpolicies', 'networking.k8s.io/v1', 'NetworkPolicy'),
+  deployments: r('/apis/apps/v1', 'deployments', 'apps/v1', 'Deployment'),
+  daemonsets: r('/apis/apps/v1', 'daemonsets', 'apps/v1', 'DaemonSet'),
+} as const
+
+/**
+ * The live API, read-only. Each distinct call is made once per run (the promise is cached), lists use the
+ * caller's label/field selectors, objects keep the API's wire shape, and every failure becomes a NetdiagError
+ * naming the verb and resource.
+ */
+export class LiveClusterView implements ClusterView {
+  readonly source = 'live' as const
+  private readonly api: RawApiClient
+  private readonly cache = new Map<string, Promise<unknown>>()
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly requestTimeoutMs = 30_000,
+  ) {
+    this.api = new RawApiClient(connection)
+  }
+
+  info(): Promise<ClusterInfo> {
+    return this.call('version', {verb: 'get', resource: 'version'}, async () => {
+      const version = await this.api.get<{gitVersion?: string}>('/version')
+      return {context: this.connection.context, server: this.connection.server, version: version.gitVersion}
+    })
+  }
+
+  listNamespaces(options?: ListOptions) {
+    return this.list<Namespace>(RESOURCES.namespaces, undefined, options)
+  }
+
+  getNamespace(name: string) {
+    return this.get<Namespace>(RESOURCES.namespaces, undefined, name)
+  }
+
+  listNodes(options?: ListOptions) {
+    return this.list<Node>(RESOURCES.nodes, undefined, options)
+  }
+
+  getNode(name: string) {
+    return this.get<Node>(RESOURCES.nodes, undefined, name)
+  }
+
+  listPods(namespace: string | undefined, options?: ListOptions) {
+    return this.list<Pod>(RESOURCES.pods, namespace, options)
+  }
+
+  getPod(namespace: string, name: string) {
+    return this.get<Pod>(RESOURCES.pods, namespace, name)
+  }
+
+  listServices(namespace: string | undefined, options?: ListOptions) {
+    return this.list<Service>(RESOURCES.services, namespace, options)
+  }
+
+  getService(namespace: string, name: string) {
+    return this.get<Service>(RESOURCES.services, namespace, name)
+  }
+
+  listEndpointSlices(namespace: string | undefined, options?: ListOptions) {
+    return this.list<EndpointSlice>(RESOURCES.endpointslices, namespace, options)
+  }
+
+  listNetworkPolicies(namespace: string | undefined, options?: ListOptions) {
+    return this.list<NetworkPolicy>(RESOURCES.networkpolicies, namespace, options)
+  }
+
+  listDeployments(namespace: string | undefined, options?: ListOptions) {
+    return this.list<Deployment>(RESOURCES.deployments, namespace, options)
+  }
+
+  listDaemonSets(namespace: string | undefined, options?: ListOptions) {
+    return this.list<DaemonSet>(RESOURCES.daemonsets, namespace, options)
+  }
+
+  getConfigMap(namespace: string, name: string) {
+    return this.get<ConfigMap>(RESOURCES.configmaps, namespace, name)
+  }
+
+  listConfigMaps(namespace: string, options?: ListOptions) {
+    return this.list<ConfigMap>(RESOURCES.configmaps, namespace, options)
+  }
+
+  listEvents(namespace: string, options?: ListOptions) {
+    return this.list<Event>(RESOURCES.events, namespace, options)
+  }
+
+  podLogs(namespace: string, pod: string, options: {container?: string; sinceSeconds?: number; tailLines?: number; previous?: boolean}) {
+    const path = `${CORE}/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`
+    return this.call(`log|${namespace}|${pod}|${JSON.stringify(options)}`, {verb: 'get', resource: 'pods/log', namespace, name: pod}, () =>
+      this.api.get<string>(path, options, 'text'),
+    )
+  }
+
+  private list<T>(resource: Resource, namespace: string | undefined, options: ListOptions = {}): Promise<T[]> {
+    const path = namespace && resource.namespaced ? `${resource.prefix}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${resource.prefix}/${resource.plural}`
+    const key = `${resource.plural}|${namespace ?? '*'}|${options.labelSelector ?? ''}|${options.fieldSelector ?? ''}`
+    return this.call(key, {verb: 'list', resource: resource.plural, namespace}, async () => {
+      const list = await this.api.get<{items?: Array<Record<string, unknown>>}>(path, {labelSelector: options.labelSelector, fieldSelector: options.fieldSelector})
+      // List items come without apiVersion/kind; add them so objects look the same live and in snapshots.
+      return (list.items ?? []).map((item) => ({apiVersion: resource.apiVersion, kind: resource.kind, ...item})) as T[]
+    })
+  }
+
+  private get<T>(resource: Resource, namespace: string | undefined, name: string): Promise<T | undefined> {
+    const path = `${resource.prefix}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${resource.plural}/${encodeURIComponent(name)}`
+    return this.call(`${resource.plural}|${namespace ?? ''}|${name}`, {verb: 'get', resource: resource.plural, namespace, name}, async () => {
+      try {
+        return await this.api.get<T>(path)
+      } catch (error) {
+        if (isNotFound(error)) return undefined
+        throw error
+      }
+    })
+  }
+
+  private call<T>(cacheKey: string, attempt: Attempt, fetch: () => Promise<T>): Promise<T> {
+    const cached = this.cache.get(cacheKey)
+    if (cached) return cached as Promise<T>
+    const promise = withTimeout(fetch(), this.requestTimeoutMs, attempt).catch((error: unknown) => {
+      throw toNetdiagError(error, {...attempt, server: this.connection.server})
+    })
+    this.cache.set(cacheKey, promise)
+    return promise
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, attempt: Attempt): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new NetdiagError(
+            `the API server did not answer within ${Math.round(ms / 1000)}s to ${attempt.verb} ${attempt.resource}: it is overloaded or unreachable`,
+            ExitCode.unreachable,
+            'timeout',
+          ),
+        ),
+      ms,
+    )
+    timer.unref()
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}

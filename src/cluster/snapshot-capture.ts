@@ -1,0 +1,36 @@
+import type {ClusterView} from './view.js'
+
+/** kube-system ConfigMaps the analysis reads; nothing else (they may hold credentials). */
+export const SNAPSHOT_CONFIGMAP_PATTERN = /coredns|kube-proxy|cni|calico|cilium|flannel|node-local-dns/
+
+/**
+ * What `kubectl get namespaces,nodes,pods,services,endpointslices,networkpolicies,deployments,daemonsets -A -o json`
+ * plus the relevant kube-system ConfigMaps print, as one List. Never Secrets.
+ */
+export async function captureSnapshot(view: ClusterView): Promise<{apiVersion: 'v1'; kind: 'List'; items: unknown[]; metadata: {resourceVersion: string}}> {
+  const [namespaces, nodes, pods, services, slices, policies, deployments, daemonsets, configMaps] = await Promise.all([
+    view.listNamespaces(),
+    view.listNodes(),
+    view.listPods(undefined),
+    view.listServices(undefined),
+    view.listEndpointSlices(undefined),
+    view.listNetworkPolicies(undefined),
+    view.listDeployments(undefined),
+    view.listDaemonSets(undefined),
+    view.listConfigMaps('kube-system'),
+  ])
+  const relevantConfigMaps = configMaps.filter((cm) => SNAPSHOT_CONFIGMAP_PATTERN.test(cm.metadata?.name ?? ''))
+  return {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [...namespaces, ...nodes, ...pods, ...services, ...slices, ...policies, ...deployments, ...daemonsets, ...relevantConfigMaps].map(stripManagedFields),
+    metadata: {resourceVersion: ''},
+  }
+}
+
+/** managedFields are large and say nothing about networking. */
+function stripManagedFields<T extends {metadata?: {managedFields?: unknown}}>(object: T): T {
+  if (!object.metadata?.managedFields) return object
+  const {managedFields: _dropped, ...metadata} = object.metadata
+  return {...object, metadata}
+}

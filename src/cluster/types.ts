@@ -1,0 +1,55 @@
+// The Kubernetes object shapes every layer above src/cluster speaks. Type-only re-exports: analysis and
+// checks stay free of the client library at run time, and a client upgrade touches this file only.
+export type {
+  CoreV1Event as Event,
+  V1ConfigMap as ConfigMap,
+  V1Container as Container,
+  V1ContainerPort as ContainerPort,
+  V1ContainerStatus as ContainerStatus,
+  V1DaemonSet as DaemonSet,
+  V1Deployment as Deployment,
+  V1EndpointSlice as EndpointSlice,
+  V1LabelSelector as LabelSelector,
+  V1LabelSelectorRequirement as LabelSelectorRequirement,
+  V1Namespace as Namespace,
+  V1NetworkPolicy as NetworkPolicy,
+  V1NetworkPolicyPeer as NetworkPolicyPeer,
+  V1NetworkPolicyPort as NetworkPolicyPort,
+  V1Node as Node,
+  V1ObjectMeta as ObjectMeta,
+  V1Pod as Pod,
+  V1Service as Service,
+  V1ServicePort as ServicePort,
+} from '@kubernetes/client-node'
+
+/** The kinds a snapshot may carry, keyed by the `kind` field of each item. */
+export const SNAPSHOT_KINDS = [
+  'Namespace',
+  'Node',
+  'Pod',
+  'Service',
+  'EndpointSlice',
+  'NetworkPolicy',
+  'Deployment',
+  'DaemonSet',
+  'ConfigMap',
+] as const
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
+
+export interface ObjectRef {
+  kind: string
+  namespace?: string
+  name: string
+}
+
+/** Selectors in the API's string syntax, passed through to list calls (and evaluated locally offline). */
+export interface ListOptions {
+  labelSelector?: string
+  fieldSelector?: string
+}
+
+export interface ClusterInfo {
+  context?: string
+  server?: string
+  version?: string
+}

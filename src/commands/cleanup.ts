@@ -1,0 +1,39 @@
+import {Flags} from '@oclif/core'
+
+import {NetdiagCommand} from '../base-command.js'
+import {globalFlags, type GlobalFlags} from '../flags.js'
+
+export default class Cleanup extends NetdiagCommand {
+  static override summary = 'Delete debug pods left behind (for example by --keep, or a killed run).'
+  static override description = `Deletes only pods labelled app.kubernetes.io/managed-by=kubectl-netdiag. Ephemeral containers
+that netdiag added to your pods cannot be removed by anyone; they exit by themselves after their deadline.`
+
+  static override examples = ['<%= config.bin %> <%= command.id %> -n shop', '<%= config.bin %> <%= command.id %> -A', '<%= config.bin %> <%= command.id %> -A --dry-run']
+
+  static override flags = {
+    kubeconfig: globalFlags.kubeconfig,
+    context: globalFlags.context,
+    namespace: globalFlags.namespace,
+    output: globalFlags.output,
+    'all-namespaces': Flags.boolean({char: 'A', description: 'Look in every namespace.', default: false}),
+    'dry-run': Flags.boolean({description: 'List what would be deleted, delete nothing.', default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Cleanup)
+    const env = await this.environment({...flags, timeout: '30s', image: '', keep: false, quiet: false, 'no-probe': true, 'no-color': true, 'fail-on': 'fail'} as GlobalFlags)
+    const namespace = flags['all-namespaces'] ? undefined : env.namespace
+    if (namespace) await this.requireNamespace(env, namespace)
+    const {deleteLeftovers} = await import('../cluster/cleanup.js')
+    const result = await deleteLeftovers(env.connection!, env.view, namespace, flags['dry-run'])
+    if (flags.output === 'json') {
+      process.stdout.write(JSON.stringify({apiVersion: 'netdiag/v1', kind: 'CleanupResult', dryRun: flags['dry-run'], ...result}, null, 2) + '\n')
+    } else {
+      const verb = flags['dry-run'] ? 'would delete' : 'deleted'
+      for (const pod of result.deleted) this.log(`${verb} pod ${pod.namespace}/${pod.name}`)
+      for (const pod of result.failed) this.logToStderr(`could not delete pod ${pod.namespace}/${pod.name}: ${pod.error}`)
+      if (result.deleted.length === 0 && result.failed.length === 0) this.log(`no netdiag debug pods found ${namespace ? `in namespace ${namespace}` : 'in any namespace'}`)
+    }
+    if (result.failed.length > 0) this.exit(3)
+  }
+}

@@ -1,0 +1,51 @@
+import {Flags} from '@oclif/core'
+
+import {NetdiagCommand} from '../base-command.js'
+import {badInput} from '../errors.js'
+import {globalFlags} from '../flags.js'
+
+export default class Dns extends NetdiagCommand {
+  static override summary = 'Is cluster DNS healthy, and can pods in a namespace resolve names?'
+  static override description =
+    'Walks the DNS runbook in order: CoreDNS pods, the kube-dns Service and its endpoints, the Corefile, CoreDNS logs, NodeLocal DNSCache, NetworkPolicies that block port 53, the pod DNS config; then, from a debug pod (or --from-pod, through an ephemeral container), resolv.conf, internal and external lookups over UDP and TCP, each CoreDNS replica, and the ndots cost. Prints one root cause and the fix.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> -n shop',
+    '<%= config.bin %> <%= command.id %> -n shop --from-pod frontend-7d9c6b7f5-x2x8q',
+    '<%= config.bin %> <%= command.id %> --no-probe -o json',
+    '<%= config.bin %> <%= command.id %> -n shop --snapshot cluster.json',
+    '<%= config.bin %> <%= command.id %> --external-name=none   # air-gapped cluster',
+  ]
+
+  static override flags = {
+    ...globalFlags,
+    'from-pod': Flags.string({description: 'Diagnose DNS as this pod sees it; probes run in an ephemeral container added to it (which cannot be removed).'}),
+    'external-name': Flags.string({description: 'A name outside the cluster to resolve; "none" to skip (air-gapped clusters).', default: 'kubernetes.io'}),
+    'cluster-domain': Flags.string({description: 'The cluster domain (default: read from the Corefile, else cluster.local).'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Dns)
+    const env = await this.environment(flags)
+    const namespace = env.namespace
+    await this.requireNamespace(env, namespace)
+    const fromPod = flags['from-pod']
+    if (fromPod && !(await env.view.getPod(namespace, fromPod))) {
+      throw badInput(`pod "${fromPod}" not found in namespace ${namespace}; list them with: kubectl get pods -n ${namespace}`)
+    }
+    const {dnsPlan} = await import('../checks/dns/plan.js')
+    const external = flags['external-name']
+    await this.runDiagnosis(env, {
+      command: 'dns',
+      target: {
+        namespace,
+        ...(fromPod ? {fromPod} : {}),
+        ...(external && external !== 'none' ? {externalName: external} : {}),
+        ...(flags['cluster-domain'] ? {clusterDomain: flags['cluster-domain']} : {}),
+      },
+      checks: dnsPlan(),
+      probeSource: fromPod ? {mode: 'ephemeral', namespace, pod: fromPod} : {mode: 'pod', namespace},
+    })
+  }
+}

@@ -1,0 +1,26 @@
+import {NetdiagCommand} from '../base-command.js'
+import {globalFlags, type GlobalFlags} from '../flags.js'
+
+export default class Snapshot extends NetdiagCommand {
+  static override summary = 'Capture what the analysis needs, for offline use with --snapshot.'
+  static override description = `Prints one Kubernetes List (JSON) with the namespaces, nodes, pods, services, endpointslices,
+networkpolicies, deployments and daemonsets of every namespace, plus the kube-system ConfigMaps of CoreDNS,
+kube-proxy and the CNI. Never Secrets, never other ConfigMaps. The same file can be made with kubectl (see README).`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> > cluster.json',
+    '<%= config.bin %> dns -n shop --snapshot cluster.json',
+  ]
+
+  static override flags = {kubeconfig: globalFlags.kubeconfig, context: globalFlags.context}
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Snapshot)
+    const env = await this.environment({...flags, output: 'json', timeout: '30s', image: '', keep: false, quiet: false, 'no-probe': true, 'no-color': true, 'fail-on': 'fail'} as GlobalFlags)
+    const {captureSnapshot} = await import('../cluster/snapshot-capture.js')
+    const list = await captureSnapshot(env.view)
+    process.stdout.write(JSON.stringify(list) + '\n')
+    this.logToStderr(`captured ${list.items.length} objects from context ${env.connection?.context}`)
+  }
+}
+

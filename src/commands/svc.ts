@@ -1,0 +1,75 @@
+import {Args, Flags} from '@oclif/core'
+
+import {NetdiagCommand} from '../base-command.js'
+import {badInput} from '../errors.js'
+import {globalFlags} from '../flags.js'
+
+// A Service name is a DNS-1035 label.
+const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/
+
+export default class Svc extends NetdiagCommand {
+  static override summary = "Why can't I reach this Service?"
+  static override description =
+    'Walks the Service runbook in order: the Service exists (else where it does, and how to address it), type-specific pitfalls, selector vs pods (the nearest pods and the exact label difference), EndpointSlices per port with the reason each endpoint is not ready, targetPort resolution, NetworkPolicies between the client and the backends and to kube-dns, kube-proxy on the nodes involved; then, from a debug pod (or --from-pod, through an ephemeral container), name resolution and connections to the ClusterIP and to every ready endpoint. Prints one root cause and the fix.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> backend -n shop',
+    '<%= config.bin %> <%= command.id %> backend -n shop --port http',
+    '<%= config.bin %> <%= command.id %> backend -n shop --from-pod frontend-7d9c6b7f5-x2x8q',
+    '<%= config.bin %> <%= command.id %> backend -n shop --no-probe -o json',
+    '<%= config.bin %> <%= command.id %> backend -n shop --snapshot cluster.json',
+  ]
+
+  static override args = {
+    name: Args.string({description: 'The Service name.', required: true}),
+  }
+
+  static override flags = {
+    ...globalFlags,
+    port: Flags.string({description: 'Only this Service port (name or number; default: every port).'}),
+    'from-pod': Flags.string({description: 'The client pod: probes run in an ephemeral container added to it (which cannot be removed), policies are evaluated with its labels.'}),
+    'cluster-domain': Flags.string({description: "The cluster domain (default: from the probe pod's resolv.conf, else cluster.local)."}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Svc)
+    const name = args.name
+    if (!SERVICE_NAME.test(name)) {
+      const [short, ns] = name.split('.')
+      throw badInput(
+        ns && SERVICE_NAME.test(short ?? '')
+          ? `"${name}" is a DNS name, not a Service name: run kubectl netdiag svc ${short} -n ${ns}`
+          : `invalid Service name "${name}": a Service name is a lowercase DNS label (a-z, 0-9, '-')`,
+      )
+    }
+    const env = await this.environment(flags)
+    const namespace = env.namespace
+    await this.requireNamespace(env, namespace)
+    const fromPod = flags['from-pod']
+    if (fromPod && !(await env.view.getPod(namespace, fromPod))) {
+      throw badInput(`pod "${fromPod}" not found in namespace ${namespace}; list them with: kubectl get pods -n ${namespace}`)
+    }
+    const port = flags.port
+    if (port !== undefined) {
+      const service = await env.view.getService(namespace, name)
+      if (service) {
+        const {selectServicePorts} = await import('../analysis/svc/service-ports.js')
+        const selection = selectServicePorts(service, port)
+        if (selection.error) throw badInput(selection.error)
+      }
+    }
+    const {svcPlan} = await import('../checks/svc/plan.js')
+    await this.runDiagnosis(env, {
+      command: 'svc',
+      target: {
+        namespace,
+        name,
+        ...(port !== undefined ? {port} : {}),
+        ...(fromPod ? {fromPod} : {}),
+        ...(flags['cluster-domain'] ? {clusterDomain: flags['cluster-domain']} : {}),
+      },
+      checks: svcPlan(),
+      probeSource: fromPod ? {mode: 'ephemeral', namespace, pod: fromPod} : {mode: 'pod', namespace},
+    })
+  }
+}

@@ -1,0 +1,62 @@
+import {LAYERS, type Check, type CheckOutcome} from './types.js'
+
+export interface RootCause {
+  checkId: string
+  summary: string
+  objects: Array<{kind: string; namespace?: string; name: string}>
+  remediation?: string
+}
+
+export interface Diagnosis {
+  rootCause: RootCause | null
+  /** Ids of checks that failed or warned, most important first. */
+  findings: string[]
+}
+
+export type OverallStatus = 'pass' | 'warn' | 'fail' | 'error'
+
+/**
+ * The root cause is the most fundamental failure: causes before symptoms, then the earliest in dependency
+ * order (fewest prerequisites), then the lower layer (DNS server down outranks a failed lookup), then plan order.
+ */
+export function diagnose(checks: Array<Pick<Check<never>, 'id' | 'dependsOn' | 'symptom'>>, outcomes: CheckOutcome[]): Diagnosis {
+  const depth = dependencyDepths(checks)
+  const symptom = new Map(checks.map((c) => [c.id, Boolean(c.symptom)]))
+  const order = new Map(checks.map((c, i) => [c.id, i]))
+  const rank = (o: CheckOutcome) => [
+    symptom.get(o.id) ? 1 : 0,
+    depth.get(o.id) ?? 0,
+    LAYERS.indexOf(o.layer),
+    order.get(o.id) ?? 0,
+  ]
+  const byImportance = (a: CheckOutcome, b: CheckOutcome) => compareTuples(rank(a), rank(b))
+  const failures = outcomes.filter((o) => o.status === 'fail').sort(byImportance)
+  const warnings = outcomes.filter((o) => o.status === 'warn').sort(byImportance)
+  const root = failures[0]
+  return {
+    rootCause: root
+      ? {checkId: root.id, summary: root.summary, objects: root.objects ?? [], ...(root.remediation ? {remediation: root.remediation} : {})}
+      : null,
+    findings: [...failures, ...warnings].map((o) => o.id),
+  }
+}
+
+export function overallStatus(outcomes: CheckOutcome[]): OverallStatus {
+  if (outcomes.some((o) => o.status === 'fail')) return 'fail'
+  if (outcomes.some((o) => o.status === 'error')) return 'error'
+  if (outcomes.some((o) => o.status === 'warn')) return 'warn'
+  return 'pass'
+}
+
+function dependencyDepths(checks: Array<Pick<Check<never>, 'id' | 'dependsOn'>>): Map<string, number> {
+  const depth = new Map<string, number>()
+  for (const check of checks) {
+    depth.set(check.id, Math.max(-1, ...(check.dependsOn ?? []).map((d) => depth.get(d) ?? 0)) + 1)
+  }
+  return depth
+}
+
+function compareTuples(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i]
+  return 0
+}

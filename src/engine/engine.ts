@@ -1,0 +1,144 @@
+import {NetdiagError} from '../errors.js'
+import type {Check, CheckContext, CheckOutcome, CheckResult} from './types.js'
+
+export interface EngineHooks {
+  onStart?(check: Check<never>): void
+  onFinish?(outcome: CheckOutcome): void
+}
+
+export interface EngineInput<T> extends Omit<CheckContext<T>, 'result' | 'signal'> {
+  /** Checks whose required access was denied in pre-flight: skipped with `forbidden`. */
+  denied?: Map<string, string>
+  concurrency?: number
+}
+
+/**
+ * Runs checks in plan order: each starts as soon as its dependencies have finished, at most `concurrency` at a
+ * time. A failed, erroring or skipped prerequisite skips its dependants (skippedBecause = its id); probes are
+ * skipped offline or with --no-probe; every check has a timeout; a thrown error becomes status `error`.
+ */
+export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, hooks: EngineHooks = {}): Promise<CheckOutcome[]> {
+  validatePlan(checks)
+  const finished = new Map<string, CheckOutcome>()
+  const running = new Map<string, Promise<CheckOutcome>>()
+  const limit = semaphore(input.concurrency ?? 6)
+  const controller = new AbortController()
+
+  const context: CheckContext<T> = {
+    view: input.view,
+    probes: input.probes,
+    target: input.target,
+    options: input.options,
+    result: (id) => finished.get(id),
+    signal: controller.signal,
+  }
+
+  for (const check of checks) {
+    running.set(
+      check.id,
+      (async () => {
+        const dependencies = await Promise.all((check.dependsOn ?? []).map((id) => running.get(id)!))
+        const started = Date.now()
+        const early = skipBeforeRun(check, dependencies, input)
+        const result = early ?? (await limit(() => runOne(check, context, hooks)))
+        const outcome: CheckOutcome = {id: check.id, title: check.title, layer: check.layer, ...result, durationMs: Date.now() - started}
+        finished.set(check.id, outcome)
+        hooks.onFinish?.(outcome)
+        return outcome
+      })(),
+    )
+  }
+  try {
+    return await Promise.all(checks.map((check) => running.get(check.id)!))
+  } finally {
+    controller.abort()
+  }
+}
+
+function skipBeforeRun<T>(check: Check<T>, dependencies: CheckOutcome[], input: EngineInput<T>): CheckResult | undefined {
+  if (check.needsProbe && input.view.source === 'snapshot') return skip('offline', 'needs a live cluster to run probes; skipped with --snapshot')
+  if (check.liveOnly && input.view.source === 'snapshot') return skip('offline', 'needs the live API; skipped with --snapshot')
+  if (check.needsProbe && (input.options.noProbe || !input.probes)) return skip('no-probe', 'probe skipped (--no-probe)')
+  const denied = input.denied?.get(check.id)
+  if (denied) return skip('forbidden', `not allowed to ${denied}`)
+  const blocker = dependencies.find((d) => d.status === 'fail' || d.status === 'error' || d.status === 'skip')
+  if (blocker) {
+    // Carry offline/no-probe/forbidden through a chain so the reason stays the real one.
+    const inherited = blocker.status === 'skip' && ['offline', 'no-probe', 'forbidden'].includes(blocker.skippedBecause ?? '')
+    const reason = inherited ? blocker.skippedBecause! : blocker.id
+    const summary =
+      blocker.status === 'skip' ? `skipped: prerequisite ${blocker.id} was skipped` : `skipped: prerequisite ${blocker.id} ${blocker.status === 'fail' ? 'failed' : 'could not run'}`
+    return skip(reason, summary)
+  }
+  return undefined
+}
+
+function skip(reason: string, summary: string): CheckResult {
+  return {status: 'skip', summary, skippedBecause: reason}
+}
+
+async function runOne<T>(check: Check<T>, context: CheckContext<T>, hooks: EngineHooks): Promise<CheckResult> {
+  hooks.onStart?.(check as Check<never>)
+  const timeoutMs = check.timeoutMs ?? context.options.timeoutMs
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({status: 'error', summary: `check did not finish within ${Math.round(timeoutMs / 1000)}s; raise --timeout`, details: {timedOut: true}}),
+      timeoutMs,
+    )
+  })
+  try {
+    return await Promise.race([check.run(context).then(validateResult), timeout])
+  } catch (error) {
+    return errorResult(error)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export function errorResult(error: unknown): CheckResult {
+  if (error instanceof NetdiagError) {
+    if (error.kind === 'offline') return skip('offline', error.message)
+    return {
+      status: 'error',
+      summary: error.message,
+      ...(error.kind === 'forbidden' ? {skippedBecause: 'forbidden', details: {forbidden: error.forbidden}} : {}),
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return {status: 'error', summary: `internal error: ${message.split('\n')[0]}`}
+}
+
+function validateResult(result: CheckResult): CheckResult {
+  if (!result || !['pass', 'warn', 'fail', 'skip', 'error'].includes(result.status) || typeof result.summary !== 'string') {
+    return {status: 'error', summary: 'internal error: the check returned no valid result'}
+  }
+  return result
+}
+
+/** Ids are unique and every dependency is declared earlier in the plan (so the plan order is a topological order). */
+export function validatePlan(checks: Array<Pick<Check<never>, 'id' | 'dependsOn'>>): void {
+  const seen = new Set<string>()
+  for (const check of checks) {
+    if (seen.has(check.id)) throw new Error(`duplicate check id ${check.id}`)
+    for (const dependency of check.dependsOn ?? []) {
+      if (!seen.has(dependency)) throw new Error(`check ${check.id} depends on ${dependency}, which is not earlier in the plan`)
+    }
+    seen.add(check.id)
+  }
+}
+
+function semaphore(size: number) {
+  let active = 0
+  const queue: Array<() => void> = []
+  return async <R>(task: () => Promise<R>): Promise<R> => {
+    if (active >= size) await new Promise<void>((resolve) => queue.push(resolve))
+    active++
+    try {
+      return await task()
+    } finally {
+      active--
+      queue.shift()?.()
+    }
+  }
+}

@@ -1,0 +1,246 @@
+// The node debug pod's probe: one shell script (POSIX sh, works under busybox) that prints every fact in
+// delimited sections, and the parser that turns its output back into structured facts.
+
+import type {CniFile} from '../analysis/node/cni-conflist.js'
+import {parseIpLinkJson, type IpLink} from './net.js'
+
+/**
+ * Sections are framed by lines `@@netdiag <nonce> BEGIN <section> <name>` and `@@netdiag <nonce> END <section> rc=<n>`.
+ * The nonce, fresh per run, keeps file contents (which may hold anything, including our marker) from faking a
+ * frame; a newline printed before each marker keeps it at the start of a line when a file lacks a final newline,
+ * and is exactly the separator the parser's line split consumes.
+ */
+export const MARKER = '@@netdiag'
+
+export const CNI_BIN_DIRS = ['/opt/cni/bin', '/usr/lib/cni', '/usr/libexec/cni']
+
+export const SYSCTLS = {
+  ipForward: 'net/ipv4/ip_forward',
+  bridgeNfCallIptables: 'net/bridge/bridge-nf-call-iptables',
+  conntrackCount: 'net/netfilter/nf_conntrack_count',
+  conntrackMax: 'net/netfilter/nf_conntrack_max',
+} as const
+
+export const KUBE_PROXY_METRICS_URL = 'http://127.0.0.1:10249/proxyMode'
+export const KUBE_PROXY_HEALTHZ_URL = 'http://127.0.0.1:10256/healthz'
+
+const TOOLS = ['ip', 'curl', 'wget', 'iptables-save', 'iptables-legacy-save', 'iptables-nft-save', 'nft', 'ipvsadm']
+
+/** Shell-quotes one word. */
+function q(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`
+}
+
+export interface NodeScriptOptions {
+  /** Unguessable per run ([A-Za-z0-9]{8,}). */
+  nonce: string
+  /** Where the host's root is mounted in the debug pod. */
+  hostRoot?: string
+  /** Where /proc is for the node's network namespace: the pod runs with hostNetwork, so its own /proc. */
+  procRoot?: string
+  /** Largest CNI file read, in bytes. */
+  maxFileBytes?: number
+}
+
+/** The script, for `sh -c`. Every command is read-only. */
+export function nodeProbeScript(options: NodeScriptOptions): string {
+  if (!/^[A-Za-z0-9]{8,}$/.test(options.nonce)) throw new Error('nodeProbeScript: nonce must be 8+ letters or digits')
+  const host = options.hostRoot ?? '/host'
+  const proc = options.procRoot ?? '/proc'
+  const max = options.maxFileBytes ?? 262144
+  const lines = [
+    `M=${q(`${MARKER} ${options.nonce}`)}`,
+    `b() { printf '\\n%s BEGIN %s %s\\n' "$M" "$1" "$2"; }`,
+    `e() { printf '\\n%s END %s rc=%s\\n' "$M" "$1" "$2"; }`,
+    `have() { command -v "$1" >/dev/null 2>&1; }`,
+    `get() { if have curl; then curl -sS -m 3 -w '\\n%{http_code}' "$1"; else wget -q -T 3 -O - "$1"; fi; }`,
+    `b tools; for t in ${TOOLS.join(' ')}; do have "$t" && echo "$t"; done; e tools 0`,
+    `b cni-dir ${q(`${host}/etc/cni/net.d`)}; [ -d ${q(`${host}/etc/cni/net.d`)} ]; e cni-dir $?`,
+    `for f in ${q(`${host}/etc/cni/net.d`)}/*; do [ -f "$f" ] || continue; b cni-file "\${f##*/}"; head -c ${max} "$f"; e cni-file $?; done`,
+    `for d in ${CNI_BIN_DIRS.map((d) => q(host + d)).join(' ')}; do b cni-bin "\${d#${host}}"; ls -1 "$d" 2>&1; e cni-bin $?; done`,
+    `for k in ${Object.values(SYSCTLS).join(' ')}; do b sysctl "$k"; cat "${proc}/sys/$k" 2>&1; e sysctl $?; done`,
+    `for f in ${proc}/sys/net/ipv4/conf/*/rp_filter; do i="\${f%/rp_filter}"; b rp-filter "\${i##*/}"; cat "$f" 2>&1; e rp-filter $?; done`,
+    `b ip-link; ip -j -d link show 2>&1; e ip-link $?`,
+    `b proxy-mode; get ${KUBE_PROXY_METRICS_URL} 2>&1; e proxy-mode $?`,
+    `b proxy-healthz; get ${KUBE_PROXY_HEALTHZ_URL} 2>&1; e proxy-healthz $?`,
+    `for t in iptables-legacy-save iptables-nft-save iptables-save; do have "$t" || continue; b iptables "$t"; "$t" 2>/dev/null | grep -c KUBE-SERVICES; e iptables $?; done`,
+    `if have nft; then b nft; nft list tables 2>&1; e nft $?; fi`,
+    `if have ipvsadm; then b ipvs; ipvsadm -Ln 2>&1; e ipvs $?; fi`,
+    `for d in ${q(`${host}/var/lib/cni/networks`)}/*/; do [ -d "$d" ] || continue; n="\${d%/}"; b ipam-allocations "\${n##*/}"; ls -1 "$d"; e ipam-allocations $?; done`,
+    `exit 0`,
+  ]
+  return lines.join('\n')
+}
+
+export function nodeProbeCommand(options: NodeScriptOptions): string[] {
+  return ['sh', '-c', nodeProbeScript(options)]
+}
+
+export interface ScriptSection {
+  section: string
+  /** The word after the section (file name, sysctl key, interface); '' when none. */
+  name: string
+  body: string
+  /** Exit status of the section's command; undefined when the output stopped before its END (timeout). */
+  rc?: number
+}
+
+/** Splits the script's stdout into sections; text outside frames and frames with another nonce are ignored. */
+export function parseNodeSections(stdout: string, nonce: string): ScriptSection[] {
+  const sections: ScriptSection[] = []
+  const begin = `${MARKER} ${nonce} BEGIN `
+  const end = `${MARKER} ${nonce} END `
+  let open: {section: string; name: string; lines: string[]} | undefined
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith(begin)) {
+      if (open) sections.push({section: open.section, name: open.name, body: open.lines.join('\n')})
+      const rest = line.slice(begin.length)
+      const space = rest.indexOf(' ')
+      open = space === -1 ? {section: rest, name: '', lines: []} : {section: rest.slice(0, space), name: rest.slice(space + 1), lines: []}
+      continue
+    }
+    if (line.startsWith(end) && open) {
+      const rc = /rc=(\d+)$/.exec(line)
+      // The newline `e` prints before its marker is the separator consumed by the split: the body is byte-exact.
+      sections.push({section: open.section, name: open.name, body: open.lines.join('\n'), rc: rc ? Number(rc[1]) : undefined})
+      open = undefined
+      continue
+    }
+    open?.lines.push(line)
+  }
+  if (open) sections.push({section: open.section, name: open.name, body: open.lines.join('\n')})
+  return sections
+}
+
+export interface NodeFacts {
+  /** Tools present in the debug image. */
+  tools: string[]
+  cniDir: 'present' | 'missing' | 'unknown'
+  cniFiles: CniFile[]
+  /** Binary names per CNI bin dir (`/opt/cni/bin`), or null when the directory does not exist. */
+  cniBinDirs: Record<string, string[] | null>
+  ipForward?: number
+  /** 'absent' when br_netfilter is not loaded (the sysctl does not exist). */
+  bridgeNfCallIptables?: number | 'absent'
+  conntrackCount?: number
+  conntrackMax?: number
+  /** rp_filter per interface, including `all` and `default`. */
+  rpFilter: Record<string, number>
+  links?: IpLink[]
+  kubeProxy: {
+    /** What :10249/proxyMode said (`iptables`, `ipvs`, `nftables`). */
+    mode?: string
+    modeError?: string
+    healthz?: {httpStatus?: number; body?: string; error?: string}
+  }
+  /** Lines with KUBE-SERVICES per iptables variant (`iptables-legacy-save`: 0). */
+  iptablesKubeServices: Record<string, number>
+  nftTables?: string[]
+  /** undefined when ipvsadm is missing; `available: false` when the kernel has no IPVS. */
+  ipvs?: {available: boolean; services: number; error?: string}
+  /** host-local allocations per network (/var/lib/cni/networks/<network>/<ip>). */
+  ipamAllocations: Record<string, string[]>
+  /** Sections that failed in a way worth reporting ("iptables-save: not found"). */
+  problems: string[]
+}
+
+const int = (s: string): number | undefined => (/^\s*-?\d+\s*$/.test(s) ? Number(s.trim()) : undefined)
+
+/** curl -w appends the status code on its own line; a body without it came from wget (no code) or failed. */
+function splitHttp(body: string): {httpStatus?: number; body: string} {
+  const m = /\n?(\d{3})$/.exec(body)
+  if (m && (m.index > 0 || body.length === 3)) return {httpStatus: Number(m[1]), body: body.slice(0, m.index)}
+  return {body}
+}
+
+const IP_FILE = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]+:[0-9a-fA-F:]*)$/
+
+/** Turns the sections into facts; missing sections leave fields undefined rather than guessing. */
+export function readNodeFacts(sections: readonly ScriptSection[]): NodeFacts {
+  const facts: NodeFacts = {
+    tools: [],
+    cniDir: 'unknown',
+    cniFiles: [],
+    cniBinDirs: {},
+    rpFilter: {},
+    kubeProxy: {},
+    iptablesKubeServices: {},
+    ipamAllocations: {},
+    problems: [],
+  }
+  for (const s of sections) {
+    switch (s.section) {
+      case 'tools':
+        facts.tools = s.body.split('\n').map((l) => l.trim()).filter(Boolean)
+        break
+      case 'cni-dir':
+        facts.cniDir = s.rc === 0 ? 'present' : s.rc === undefined ? 'unknown' : 'missing'
+        break
+      case 'cni-file':
+        if (s.rc === 0) facts.cniFiles.push({name: s.name, content: s.body})
+        else facts.problems.push(`cannot read CNI config ${s.name}: ${s.body.trim() || `rc=${s.rc ?? 'none'}`}`)
+        break
+      case 'cni-bin':
+        facts.cniBinDirs[s.name] = s.rc === 0 ? s.body.split('\n').map((l) => l.trim()).filter(Boolean) : null
+        break
+      case 'sysctl': {
+        const value = s.rc === 0 ? int(s.body) : undefined
+        if (s.name === SYSCTLS.ipForward) facts.ipForward = value
+        else if (s.name === SYSCTLS.bridgeNfCallIptables) facts.bridgeNfCallIptables = s.rc === 0 ? value : /No such file/.test(s.body) ? 'absent' : undefined
+        else if (s.name === SYSCTLS.conntrackCount) facts.conntrackCount = value
+        else if (s.name === SYSCTLS.conntrackMax) facts.conntrackMax = value
+        break
+      }
+      case 'rp-filter': {
+        const value = s.rc === 0 ? int(s.body) : undefined
+        if (value !== undefined) facts.rpFilter[s.name] = value
+        break
+      }
+      case 'ip-link':
+        if (s.rc === 0) {
+          try {
+            facts.links = parseIpLinkJson(s.body)
+          } catch {
+            facts.problems.push(`ip -j -d link: unreadable output: ${s.body.split('\n')[0]}`)
+          }
+        } else facts.problems.push(`ip -j -d link failed: ${s.body.split('\n')[0]}`)
+        break
+      case 'proxy-mode': {
+        const http = splitHttp(s.body)
+        if (s.rc === 0 && (http.httpStatus === undefined || http.httpStatus === 200) && /^[a-z]+$/.test(http.body.trim())) facts.kubeProxy.mode = http.body.trim()
+        else facts.kubeProxy.modeError = s.body.trim().split('\n')[0] || `rc=${s.rc ?? 'none'}`
+        break
+      }
+      case 'proxy-healthz': {
+        const http = splitHttp(s.body)
+        facts.kubeProxy.healthz = s.rc === 0 ? {...http} : {error: s.body.trim().split('\n')[0] || `rc=${s.rc ?? 'none'}`}
+        break
+      }
+      case 'iptables': {
+        // grep -c prints the count and exits 1 when it is 0.
+        const count = int(s.body.trim().split('\n').at(-1) ?? '')
+        if (count !== undefined) facts.iptablesKubeServices[s.name] = count
+        break
+      }
+      case 'nft':
+        if (s.rc === 0) facts.nftTables = s.body.split('\n').map((l) => /^table (\S+ \S+)/.exec(l.trim())?.[1]).filter((t): t is string => t !== undefined)
+        else facts.problems.push(`nft list tables failed: ${s.body.split('\n')[0]}`)
+        break
+      case 'ipvs':
+        facts.ipvs =
+          s.rc === 0
+            ? {available: true, services: s.body.split('\n').filter((l) => /^(TCP|UDP|SCTP|FWM)\s/.test(l)).length}
+            : {available: false, services: 0, error: s.body.trim().split('\n')[0]}
+        break
+      case 'ipam-allocations':
+        facts.ipamAllocations[s.name] = s.body.split('\n').map((l) => l.trim()).filter((l) => IP_FILE.test(l))
+        break
+    }
+  }
+  return facts
+}
+
+/** Every CNI binary installed, across the bin dirs that exist. */
+export function installedCniBinaries(facts: NodeFacts): string[] {
+  return [...new Set(Object.values(facts.cniBinDirs).flatMap((list) => list ?? []))]
+}

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import type {ClusterView} from '../../../src/cluster/view.js'
+import {runChecks, validatePlan} from '../../../src/engine/engine.js'
+import type {Check, CheckResult, ProbeFactory} from '../../../src/engine/types.js'
+import {NetdiagError} from '../../../src/errors.js'
+
+const liveView = {source: 'live'} as ClusterView
+const snapshotView = {source: 'snapshot'} as ClusterView
+const probes = {} as ProbeFactory
+
+function check(id: string, result: CheckResult | (() => Promise<CheckResult>), extra: Partial<Check> = {}): Check {
+  return {id, title: id, layer: 'dns', run: typeof result === 'function' ? result : async () => result, ...extra}
+}
+
+const pass: CheckResult = {status: 'pass', summary: 'ok'}
+const fail: CheckResult = {status: 'fail', summary: 'broken'}
+
+function run(checks: Check[], options: {view?: ClusterView; noProbe?: boolean; timeoutMs?: number; denied?: Map<string, string>; withProbes?: boolean} = {}) {
+  return runChecks(checks, {
+    view: options.view ?? liveView,
+    probes: options.withProbes === false ? undefined : probes,
+    target: {},
+    options: {noProbe: options.noProbe ?? false, timeoutMs: options.timeoutMs ?? 1000},
+    denied: options.denied,
+  })
+}
+
+describe('runChecks', () => {
+  it('returns outcomes in plan order with timing and identity', async () => {
+    const outcomes = await run([check('a.one', pass), check('a.two', fail)])
+    assert.deepEqual(outcomes.map((o) => [o.id, o.status]), [['a.one', 'pass'], ['a.two', 'fail']])
+    assert.ok(outcomes.every((o) => typeof o.durationMs === 'number' && o.layer === 'dns'))
+  })
+
+  for (const blocker of ['fail', 'error', 'skip'] as const) {
+    it(`skips dependants of a prerequisite that ended ${blocker}, naming it`, async () => {
+      let ran = false
+      const outcomes = await run([
+        check('a.root', {status: blocker, summary: 'x', ...(blocker === 'skip' ? {skippedBecause: 'not-applicable'} : {})}),
+        check('a.child', async () => ((ran = true), pass), {dependsOn: ['a.root']}),
+        check('a.grandchild', pass, {dependsOn: ['a.child']}),
+      ])
+      assert.equal(ran, false)
+      assert.equal(outcomes[1].status, 'skip')
+      assert.equal(outcomes[1].skippedBecause, 'a.root')
+      assert.equal(outcomes[2].skippedBecause, 'a.child')
+    })
+  }
+
+  it('runs dependants of a prerequisite that only warned', async () => {
+    const outcomes = await run([check('a.root', {status: 'warn', summary: 'meh'}), check('a.child', pass, {dependsOn: ['a.root']})])
+    assert.equal(outcomes[1].status, 'pass')
+  })
+
+  it('lets a dependant read its prerequisite\'s result', async () => {
+    const outcomes = await run([
+      check('a.root', {status: 'pass', summary: 'found', details: {ip: '10.96.0.10'}}),
+      {id: 'a.child', title: 'c', layer: 'dns', dependsOn: ['a.root'], run: async (ctx) => ({status: 'pass', summary: String(ctx.result('a.root')?.details?.ip)})},
+    ])
+    assert.equal(outcomes[1].summary, '10.96.0.10')
+  })
+
+  it('skips probes offline and with --no-probe, and carries the reason down a chain', async () => {
+    const plan = [check('p.one', pass, {needsProbe: true}), check('p.two', pass, {dependsOn: ['p.one']})]
+    const offline = await run(plan, {view: snapshotView, withProbes: false})
+    assert.deepEqual(offline.map((o) => o.skippedBecause), ['offline', 'offline'])
+    const noProbe = await run(plan, {noProbe: true})
+    assert.deepEqual(noProbe.map((o) => o.skippedBecause), ['no-probe', 'no-probe'])
+  })
+
+  it('skips live-only checks on a snapshot but runs API checks', async () => {
+    const outcomes = await run([check('l.logs', pass, {liveOnly: true}), check('l.api', pass)], {view: snapshotView, withProbes: false})
+    assert.deepEqual(outcomes.map((o) => o.status), ['skip', 'pass'])
+    assert.equal(outcomes[0].skippedBecause, 'offline')
+  })
+
+  it('skips checks that pre-flight found forbidden', async () => {
+    const outcomes = await run([check('f.policies', pass)], {denied: new Map([['f.policies', 'list networkpolicies in namespace shop']])})
+    assert.equal(outcomes[0].status, 'skip')
+    assert.equal(outcomes[0].skippedBecause, 'forbidden')
+    assert.match(outcomes[0].summary, /list networkpolicies/)
+  })
+
+  it('turns a check that runs past its timeout into an error, without waiting for it', async () => {
+    const started = Date.now()
+    const outcomes = await run([check('t.slow', () => new Promise((resolve) => setTimeout(() => resolve(pass), 5000).unref()), {timeoutMs: 50})])
+    assert.equal(outcomes[0].status, 'error')
+    assert.match(outcomes[0].summary, /did not finish within/)
+    assert.ok(Date.now() - started < 2000)
+  })
+
+  it('turns thrown errors into error results; a 403 keeps its verb and resource', async () => {
+    const forbidden = new NetdiagError('forbidden: cannot list pods', 3, 'forbidden', {verb: 'list', resource: 'pods', namespace: 'kube-system'})
+    const outcomes = await run([
+      check('e.forbidden', async () => {
+        throw forbidden
+      }),
+      check('e.bug', async () => {
+        throw new TypeError('x is undefined')
+      }),
+      check('e.offline', async () => {
+        throw new NetdiagError('pod logs is not available from a snapshot', 2, 'offline')
+      }),
+    ])
+    assert.deepEqual(outcomes.map((o) => o.status), ['error', 'error', 'skip'])
+    assert.equal(outcomes[0].skippedBecause, 'forbidden')
+    assert.deepEqual(outcomes[0].details, {forbidden: {verb: 'list', resource: 'pods', namespace: 'kube-system'}})
+    assert.equal(outcomes[1].summary, 'internal error: x is undefined')
+    assert.equal(outcomes[2].skippedBecause, 'offline')
+  })
+
+  it('runs independent checks in parallel and waits for dependencies', async () => {
+    const events: string[] = []
+    const slow = (id: string, ms: number) => async () => {
+      events.push(`start ${id}`)
+      await new Promise((r) => setTimeout(r, ms))
+      events.push(`end ${id}`)
+      return pass
+    }
+    await run([check('x.a', slow('a', 60)), check('x.b', slow('b', 10)), check('x.c', slow('c', 1), {dependsOn: ['x.a']})])
+    assert.deepEqual(events.slice(0, 2), ['start a', 'start b'])
+    assert.ok(events.indexOf('start c') > events.indexOf('end a'))
+  })
+
+  it('rejects an invalid result shape as an error', async () => {
+    const outcomes = await run([check('v.bad', async () => ({status: 'great'}) as unknown as CheckResult)])
+    assert.equal(outcomes[0].status, 'error')
+  })
+})
+
+describe('validatePlan', () => {
+  it('rejects duplicate ids and dependencies that are not earlier in the plan', () => {
+    assert.throws(() => validatePlan([{id: 'a.b'}, {id: 'a.b'}]), /duplicate check id a\.b/)
+    assert.throws(() => validatePlan([{id: 'a.b', dependsOn: ['a.c']}, {id: 'a.c'}]), /not earlier in the plan/)
+    assert.doesNotThrow(() => validatePlan([{id: 'a.c'}, {id: 'a.b', dependsOn: ['a.c']}]))
+  })
+})

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import {connectCheck} from '../../../src/checks/svc/connect.js'
+import {dnsCheck} from '../../../src/checks/svc/dns.js'
+import type {SvcTarget} from '../../../src/checks/svc/target.js'
+import {SnapshotClusterView} from '../../../src/cluster/snapshot-view.js'
+import type {CheckContext, ExecResult, ProbeRunner} from '../../../src/engine/types.js'
+import {backendPods, endpointSlice, namespace, service} from '../../helpers/svc-fixtures.js'
+
+/** A probe source that answers each command line from a table (real netshoot output), and records what ran. */
+function fakeRunner(answers: Record<string, Partial<ExecResult>>): ProbeRunner & {ran: string[]} {
+  const ran: string[] = []
+  return {
+    ran,
+    description: 'debug pod shop/netdiag-ab12cd34-x7k2p on kind-worker3',
+    details: {node: 'kind-worker3'},
+    async exec(command) {
+      const line = command.join(' ')
+      ran.push(line)
+      const answer = answers[line] ?? {exitCode: 1, stderr: `unexpected ${line}`}
+      return {command: line, exitCode: 0, stdout: '', stderr: '', timedOut: false, durationMs: 3, ...answer}
+    },
+  }
+}
+
+function context(runner: ProbeRunner, objects: unknown[], target: SvcTarget = {namespace: 'shop', name: 'backend'}): CheckContext<SvcTarget> {
+  return {
+    view: new SnapshotClusterView(objects as never),
+    probes: {source: async () => runner, node: async () => runner},
+    target,
+    options: {noProbe: false, timeoutMs: 10_000},
+    result: () => undefined,
+    signal: new AbortController().signal,
+  }
+}
+
+const pods = backendPods()
+const cluster = [namespace('shop'), service(), ...pods, endpointSlice(pods)]
+const ok = (host: string, port: number) => ({stderr: `Connection to ${host} ${port} port [tcp/*] succeeded!\n`})
+const refused = (host: string, port: number) => ({exitCode: 1, stderr: `nc: connect to ${host} port ${port} (tcp) failed: Connection refused\n`})
+const timedOut = (host: string, port: number) => ({exitCode: 1, stderr: `nc: connect to ${host} port ${port} (tcp) timed out: Operation now in progress\n`})
+
+describe('svc.connect', () => {
+  it('probes the ClusterIP and each ready endpoint, and reads the matrix: dataplane', async () => {
+    const runner = fakeRunner({
+      'nc -z -v -w 3 10.96.41.17 80': timedOut('10.96.41.17', 80),
+      'nc -z -v -w 3 10.244.1.23 8080': ok('10.244.1.23', 8080),
+      'nc -z -v -w 3 10.244.2.31 8080': ok('10.244.2.31', 8080),
+    })
+    const r = await connectCheck.run(context(runner, cluster))
+    assert.equal(r.status, 'fail')
+    assert.match(r.summary, /every backend answers directly but ClusterIP 10\.96\.41\.17:80 times out: the Service dataplane \(kube-proxy rules on kind-worker3\)/)
+    assert.equal(runner.ran.length, 3)
+    assert.equal((r.details as {probeSource: string}).probeSource, runner.description)
+  })
+  it('nothing listens on the targetPort: names the pods', async () => {
+    const runner = fakeRunner({
+      'nc -z -v -w 3 10.96.41.17 80': refused('10.96.41.17', 80),
+      'nc -z -v -w 3 10.244.1.23 8080': refused('10.244.1.23', 8080),
+      'nc -z -v -w 3 10.244.2.31 8080': refused('10.244.2.31', 8080),
+    })
+    const r = await connectCheck.run(context(runner, cluster))
+    assert.equal(r.status, 'fail')
+    assert.match(r.summary, /nothing listens on the targetPort in any backend: pod backend-6d8f7b9c4-2xkqp 10\.244\.1\.23:8080 on kind-worker/)
+    assert.deepEqual(r.objects?.slice(1).map((o) => o.name), ['backend-6d8f7b9c4-2xkqp', 'backend-6d8f7b9c4-7mzrt'])
+  })
+  it('healthy', async () => {
+    const runner = fakeRunner({
+      'nc -z -v -w 3 10.96.41.17 80': ok('10.96.41.17', 80),
+      'nc -z -v -w 3 10.244.1.23 8080': ok('10.244.1.23', 8080),
+      'nc -z -v -w 3 10.244.2.31 8080': ok('10.244.2.31', 8080),
+    })
+    const r = await connectCheck.run(context(runner, cluster))
+    assert.equal(r.status, 'pass', r.summary)
+  })
+})
+
+describe('svc.dns', () => {
+  const resolv = {stdout: 'search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n'}
+  const answer = (name: string) => ({stdout: `10.96.41.17     ${name}\n`})
+  it('short, NAME.NS and FQDN resolve to the ClusterIP', async () => {
+    const runner = fakeRunner({
+      'cat /etc/resolv.conf': resolv,
+      'getent hosts backend': answer('backend.shop.svc.cluster.local'),
+      'getent hosts backend.shop': answer('backend.shop.svc.cluster.local'),
+      'getent hosts backend.shop.svc.cluster.local.': answer('backend.shop.svc.cluster.local'),
+    })
+    const r = await dnsCheck.run(context(runner, cluster))
+    assert.equal(r.status, 'pass', r.summary)
+    assert.match(r.summary, /backend, backend\.shop and backend\.shop\.svc\.cluster\.local\. resolve to 10\.96\.41\.17/)
+  })
+  it('nothing resolves: points at kubectl netdiag dns', async () => {
+    const runner = fakeRunner({
+      'cat /etc/resolv.conf': resolv,
+      'getent hosts backend': {exitCode: 2},
+      'getent hosts backend.shop': {exitCode: 2},
+      'getent hosts backend.shop.svc.cluster.local.': {exitCode: 2},
+    })
+    const r = await dnsCheck.run(context(runner, cluster))
+    assert.equal(r.status, 'fail')
+    assert.match(r.summary, /backend does not resolve .* even as FQDN backend\.shop\.svc\.cluster\.local\.: cluster DNS is not answering/)
+    assert.equal(r.remediation, 'kubectl netdiag dns -n shop')
+  })
+  it('a wrong address is reported as such', async () => {
+    const runner = fakeRunner({
+      'cat /etc/resolv.conf': resolv,
+      'getent hosts backend': {stdout: '10.96.0.99 backend\n'},
+      'getent hosts backend.shop': answer('backend.shop.svc.cluster.local'),
+      'getent hosts backend.shop.svc.cluster.local.': answer('backend.shop.svc.cluster.local'),
+    })
+    const r = await dnsCheck.run(context(runner, cluster))
+    assert.equal(r.status, 'fail')
+    assert.match(r.summary, /^backend resolves to 10\.96\.0\.99, not to 10\.96\.41\.17/)
+  })
+  it('the cluster domain comes from the search list', async () => {
+    const runner = fakeRunner({
+      'cat /etc/resolv.conf': {stdout: 'search shop.svc.corp.example svc.corp.example corp.example\nnameserver 10.96.0.10\n'},
+      'getent hosts backend': answer('x'),
+      'getent hosts backend.shop': answer('x'),
+      'getent hosts backend.shop.svc.corp.example.': answer('x'),
+    })
+    const r = await dnsCheck.run(context(runner, cluster))
+    assert.equal(r.status, 'pass', r.summary)
+    assert.equal((r.details as {clusterDomain: string}).clusterDomain, 'corp.example')
+  })
+})
