@@ -5,8 +5,8 @@ import {globalFlags, type GlobalFlags} from '../flags.js'
 
 export default class Cleanup extends NetdiagCommand {
   static override summary = 'Delete debug pods left behind (for example by --keep, or a killed run).'
-  static override description = `Deletes only pods labelled app.kubernetes.io/managed-by=kubectl-netdiag. Ephemeral containers
-that netdiag added to your pods cannot be removed by anyone; they exit by themselves after their deadline.`
+  static override description =
+    'Deletes only pods labelled app.kubernetes.io/managed-by=kubectl-netdiag. Ephemeral containers that netdiag added to your pods cannot be removed by anyone; they exit by themselves after their deadline.'
 
   static override examples = ['<%= config.bin %> <%= command.id %> -n shop', '<%= config.bin %> <%= command.id %> -A', '<%= config.bin %> <%= command.id %> -A --dry-run']
 

@@ -3,9 +3,8 @@ import {globalFlags, type GlobalFlags} from '../flags.js'
 
 export default class Snapshot extends NetdiagCommand {
   static override summary = 'Capture what the analysis needs, for offline use with --snapshot.'
-  static override description = `Prints one Kubernetes List (JSON) with the namespaces, nodes, pods, services, endpointslices,
-networkpolicies, deployments and daemonsets of every namespace, plus the kube-system ConfigMaps of CoreDNS,
-kube-proxy and the CNI. Never Secrets, never other ConfigMaps. The same file can be made with kubectl (see README).`
+  static override description =
+    'Prints one Kubernetes List (JSON) with the namespaces, nodes, pods, services, endpointslices, networkpolicies, deployments and daemonsets of every namespace, plus the kube-system ConfigMaps of CoreDNS, kube-proxy and the CNI. Never Secrets, never other ConfigMaps. The same file can be made with kubectl (see README).'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> > cluster.json',

@@ -2,7 +2,7 @@ import {checkPodIpCapacity} from '../../analysis/node/pod-addressing.js'
 import type {Finding} from '../../analysis/node/finding.js'
 import type {Pod} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
-import {clusterCni, nodePodCidrs, PODCIDR_IPAM_CNIS} from './facts.js'
+import {clusterCni, nodePodCidrs, PODCIDR_IPAM_CNIS, podsOnNodes} from './facts.js'
 import {combineNodeFindings} from './per-node.js'
 import type {NodeTarget} from './target.js'
 
@@ -22,7 +22,7 @@ export const nodeIpamCheck: Check<NodeTarget> = {
     {verb: 'list', group: 'apps', resource: 'daemonsets'},
   ],
   async run({view, target}) {
-    const [nodes, pods, cni] = await Promise.all([view.listNodes(), view.listPods(undefined), clusterCni(view)])
+    const [nodes, pods, cni] = await Promise.all([view.listNodes(), podsOnNodes(view, target.nodes), clusterCni(view)])
     if (!PODCIDR_IPAM_CNIS.has(cni.cni)) {
       return {
         status: 'skip',

@@ -1,6 +1,6 @@
 import {checkPodIpCapacity} from '../../analysis/node/pod-addressing.js'
 import type {Check} from '../../engine/types.js'
-import {nodePodCidrs} from './facts.js'
+import {nodePodCidrs, podsOnNodes} from './facts.js'
 import {podsHoldingIps} from './ipam.js'
 import {combineNodeFindings, probeAll, PROBE_SOURCE} from './per-node.js'
 import type {NodeTarget} from './target.js'
@@ -17,7 +17,7 @@ export const nodeProbeIpamCheck: Check<NodeTarget> = {
     {verb: 'list', resource: 'pods'},
   ],
   async run(ctx) {
-    const [{probes, unprobed}, nodes, pods] = await Promise.all([probeAll(ctx), ctx.view.listNodes(), ctx.view.listPods(undefined)])
+    const [{probes, unprobed}, nodes, pods] = await Promise.all([probeAll(ctx), ctx.view.listNodes(), podsOnNodes(ctx.view, ctx.target.nodes)])
     const perNode = probes
       .filter((p) => Object.keys(p.facts.ipamAllocations).length > 0)
       .map((p) => {

@@ -1,5 +1,6 @@
 import {sandboxFailures} from '../../analysis/node/sandbox-events.js'
 import type {Check} from '../../engine/types.js'
+import {podsOnNodes} from './facts.js'
 import type {NodeTarget} from './target.js'
 
 const MAX_LISTED = 5
@@ -16,7 +17,7 @@ export const nodeSandboxErrorsCheck: Check<NodeTarget> = {
   ],
   async run({view, target}) {
     // '' lists events in every namespace (the view's namespace argument is a string).
-    const [events, pods] = await Promise.all([view.listEvents('', {fieldSelector: 'reason=FailedCreatePodSandBox'}), view.listPods(undefined)])
+    const [events, pods] = await Promise.all([view.listEvents('', {fieldSelector: 'reason=FailedCreatePodSandBox'}), podsOnNodes(view, target.nodes)])
     const podNode = new Map(pods.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p]))
     const failures = sandboxFailures(events, (ns, name) => podNode.get(`${ns}/${name}`)?.spec?.nodeName)
       .filter((f) => f.node !== undefined && target.nodes.includes(f.node))
