@@ -95,7 +95,7 @@ export abstract class NetdiagCommand extends Command {
       await session?.close()
     }
 
-    const source = outcomes.find((o) => o.details?.probeSource)?.details?.probeSource as string | undefined
+    const source = outcomes.map((o) => o.details?.probeSource).find((s): s is string => typeof s === 'string')
     const report = buildReport({
       command: spec.command,
       target: spec.target,

@@ -125,7 +125,7 @@ export class DebugSession implements ProbeFactory {
       command: this.options.command,
     })
     const pod = await this.createPod(namespace, manifest)
-    return this.runnerFor(pod, PROBE_CONTAINER, `node debug pod ${namespace}/${pod.metadata!.name} on ${nodeName}`)
+    return this.runnerFor(pod, PROBE_CONTAINER, `node debug pod ${namespace}/${pod.metadata!.name}`)
   }
 
   private async startEphemeral(namespace: string, podName: string, targetContainer?: string): Promise<ProbeRunner> {

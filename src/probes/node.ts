@@ -13,6 +13,8 @@ import {parseIpLinkJson, type IpLink} from './net.js'
 export const MARKER = '@@netdiag'
 
 export const CNI_BIN_DIRS = ['/opt/cni/bin', '/usr/lib/cni', '/usr/libexec/cni']
+export const DEFAULT_CNI_CONF_DIR = '/etc/cni/net.d'
+export const HOST_LOCAL_DATA_DIR = '/var/lib/cni/networks'
 
 export const SYSCTLS = {
   ipForward: 'net/ipv4/ip_forward',
@@ -55,9 +57,11 @@ export function nodeProbeScript(options: NodeScriptOptions): string {
     `have() { command -v "$1" >/dev/null 2>&1; }`,
     `get() { if have curl; then curl -sS -m 3 -w '\\n%{http_code}' "$1"; else wget -q -T 3 -O - "$1"; fi; }`,
     `b tools; for t in ${TOOLS.join(' ')}; do have "$t" && echo "$t"; done; e tools 0`,
-    `b cni-dir ${q(`${host}/etc/cni/net.d`)}; [ -d ${q(`${host}/etc/cni/net.d`)} ]; e cni-dir $?`,
-    `for f in ${q(`${host}/etc/cni/net.d`)}/*; do [ -f "$f" ] || continue; b cni-file "\${f##*/}"; head -c ${max} "$f"; e cni-file $?; done`,
-    `for d in ${CNI_BIN_DIRS.map((d) => q(host + d)).join(' ')}; do b cni-bin "\${d#${host}}"; ls -1 "$d" 2>&1; e cni-bin $?; done`,
+    `H=${q(host)}`,
+    ...runtimeCniDirsScript(proc),
+    `b cni-dir "$cnid"; [ -d "$H$cnid" ]; e cni-dir $?`,
+    `for f in "$H$cnid"/*; do [ -f "$f" ] || continue; b cni-file "\${f##*/}"; head -c ${max} "$f"; e cni-file $?; done`,
+    `for d in $bind ${CNI_BIN_DIRS.join(' ')}; do d=\${d%/}; case " $seen " in *" $d "*) continue;; esac; seen="$seen $d"; b cni-bin "$d"; ls -1 "$H$d" 2>&1; e cni-bin $?; done`,
     `for k in ${Object.values(SYSCTLS).join(' ')}; do b sysctl "$k"; cat "${proc}/sys/$k" 2>&1; e sysctl $?; done`,
     `for f in ${proc}/sys/net/ipv4/conf/*/rp_filter; do i="\${f%/rp_filter}"; b rp-filter "\${i##*/}"; cat "$f" 2>&1; e rp-filter $?; done`,
     `b ip-link; ip -j -d link show 2>&1; e ip-link $?`,
@@ -66,10 +70,30 @@ export function nodeProbeScript(options: NodeScriptOptions): string {
     `for t in iptables-legacy-save iptables-nft-save iptables-save; do have "$t" || continue; b iptables "$t"; "$t" 2>/dev/null | grep -c KUBE-SERVICES; e iptables $?; done`,
     `if have nft; then b nft; nft list tables 2>&1; e nft $?; fi`,
     `if have ipvsadm; then b ipvs; ipvsadm -Ln 2>&1; e ipvs $?; fi`,
-    `for d in ${q(`${host}/var/lib/cni/networks`)}/*/; do [ -d "$d" ] || continue; n="\${d%/}"; b ipam-allocations "\${n##*/}"; ls -1 "$d"; e ipam-allocations $?; done`,
+    // host-local keeps allocations in <dataDir>/<network>/<ip>; dataDir is set in the CNI config or defaults.
+    `ipd=$(cat "$H$cnid"/* 2>/dev/null | grep -o '"dataDir"[[:space:]]*:[[:space:]]*"[^"]*"' | cut -d'"' -f4 | tr '\\n' ' ')`,
+    `for r in $ipd ${HOST_LOCAL_DATA_DIR}; do for d in "$H$r"/*/; do [ -d "$d" ] || continue; n="\${d%/}"; b ipam-allocations "\${n##*/}"; ls -1 "$d"; e ipam-allocations $?; done; done`,
     `exit 0`,
   ]
   return lines.join('\n')
+}
+
+/**
+ * The CNI dirs the node's container runtime really uses (k3s, RKE2 and test rigs move them): the containerd or
+ * CRI-O process in our network namespace (the node pod is hostNetwork and hostPID, so that is this node's
+ * runtime even when several nodes share a kernel), its --config file, and conf_dir / bin_dir(s) in it.
+ * Sets $cnid (default /etc/cni/net.d) and $bind; prints a `runtime` section naming the process and file.
+ */
+function runtimeCniDirsScript(proc: string): string[] {
+  const key = (names: string) => `grep -E '^[[:space:]]*(${names})[[:space:]]*=' "$rt/root$cfg" 2>/dev/null`
+  return [
+    `cnid=''; bind=''; seen=''; rt=''; rn=''; cfg=''; self=$(readlink ${proc}/self/ns/net 2>/dev/null)`,
+    `for p in ${proc}/[0-9]*; do { read -r c < "$p/comm"; } 2>/dev/null || continue; case "$c" in containerd|crio) ;; *) continue;; esac; [ -n "$self" ] && [ "$(readlink "$p/ns/net" 2>/dev/null)" = "$self" ] && { rt=$p; rn=$c; break; }; done`,
+    `if [ -n "$rt" ]; then prev=''; for a in $(tr '\\0' ' ' < "$rt/cmdline"); do case "$prev" in --config|-c) cfg=$a;; esac; case "$a" in --config=*) cfg=\${a#--config=};; esac; prev=$a; done; [ -n "$cfg" ] || { [ "$rn" = crio ] && cfg=/etc/crio/crio.conf || cfg=/etc/containerd/config.toml; }`,
+    `  cnid=$(${key('conf_dir|network_dir')} | head -n 1 | cut -d'"' -f2); bind=$(${key('bin_dir|bin_dirs|plugin_dir|plugin_dirs')} | grep -o '"[^"]*"' | tr -d '"' | tr '\\n' ' ')`,
+    `  b runtime "$rn $cfg"; printf 'conf_dir=%s\\nbin_dirs=%s\\n' "$cnid" "$bind"; e runtime 0; fi`,
+    `cnid=\${cnid:-/etc/cni/net.d}; cnid=\${cnid%/}`,
+  ]
 }
 
 export function nodeProbeCommand(options: NodeScriptOptions): string[] {
@@ -116,6 +140,10 @@ export interface NodeFacts {
   /** Tools present in the debug image. */
   tools: string[]
   cniDir: 'present' | 'missing' | 'unknown'
+  /** The CNI config dir read: the runtime's conf_dir, else /etc/cni/net.d. */
+  cniConfDir: string
+  /** The container runtime process of this node and its config file, when found. */
+  runtime?: {name: string; config: string}
   cniFiles: CniFile[]
   /** Binary names per CNI bin dir (`/opt/cni/bin`), or null when the directory does not exist. */
   cniBinDirs: Record<string, string[] | null>
@@ -160,6 +188,7 @@ export function readNodeFacts(sections: readonly ScriptSection[]): NodeFacts {
   const facts: NodeFacts = {
     tools: [],
     cniDir: 'unknown',
+    cniConfDir: DEFAULT_CNI_CONF_DIR,
     cniFiles: [],
     cniBinDirs: {},
     rpFilter: {},
@@ -175,7 +204,13 @@ export function readNodeFacts(sections: readonly ScriptSection[]): NodeFacts {
         break
       case 'cni-dir':
         facts.cniDir = s.rc === 0 ? 'present' : s.rc === undefined ? 'unknown' : 'missing'
+        if (s.name.startsWith('/')) facts.cniConfDir = s.name
         break
+      case 'runtime': {
+        const space = s.name.indexOf(' ')
+        if (space > 0) facts.runtime = {name: s.name.slice(0, space), config: s.name.slice(space + 1)}
+        break
+      }
       case 'cni-file':
         if (s.rc === 0) facts.cniFiles.push({name: s.name, content: s.body})
         else facts.problems.push(`cannot read CNI config ${s.name}: ${s.body.trim() || `rc=${s.rc ?? 'none'}`}`)

@@ -60,7 +60,7 @@ export const nodeCniCheck: Check<NodeTarget> = {
         } else findings.push({status: 'pass', code: 'cni.agent-ready', message: `${mine[0]!.metadata?.namespace}/${mine[0]!.metadata?.name} ready`})
       }
       if (cni.agents.length === 0) {
-        findings.push({status: cni.cni === 'unknown' ? 'warn' : 'pass', code: 'cni.no-agent', message: cni.cni === 'unknown' ? 'no known CNI agent DaemonSet: the CNI is configured on the nodes only (the probe reads /etc/cni/net.d)' : `${cni.cni} runs without an agent DaemonSet`})
+        findings.push({status: 'pass', code: 'cni.no-agent', message: cni.cni === 'unknown' ? 'no known CNI agent DaemonSet: the CNI is configured on the nodes only (the node probe reads the runtime\'s CNI config dir)' : `${cni.cni} runs without an agent DaemonSet`})
       }
       return {node, findings}
     })

@@ -9,13 +9,15 @@ import type {NodeTarget} from './target.js'
 
 /** The node's CNI config as the runtime sees it: the active file, whether it loads, its binaries, MTU and IPAM range. */
 export function judgeCniConfig(facts: NodeFacts, podCidrs: readonly string[]): Finding[] {
+  const dir = facts.cniConfDir
+  const runtimeSays = facts.runtime ? ` (conf dir of ${facts.runtime.name}, from ${facts.runtime.config})` : ''
   if (facts.cniDir === 'missing') {
-    return [{status: 'fail', code: 'cni.no-config-dir', message: '/etc/cni/net.d does not exist: the runtime reports "cni plugin not initialized" and no pod gets a network', remediation: 'check that the CNI agent DaemonSet runs on this node: it writes the config when it starts'}]
+    return [{status: 'fail', code: 'cni.no-config-dir', message: `${dir} does not exist${runtimeSays}: the runtime reports "cni plugin not initialized" and no pod gets a network`, remediation: 'check that the CNI agent DaemonSet runs on this node: it writes the config when it starts'}]
   }
   const selection = selectActiveCniConfig(facts.cniFiles)
   const active = selection.active
   if (!active) {
-    return [{status: 'fail', code: 'cni.no-config', message: `no CNI config in /etc/cni/net.d${selection.ignored.length ? ` (ignored: ${selection.ignored.join(', ')})` : ''}: the runtime reports "cni plugin not initialized"`, remediation: 'restart the CNI agent pod on this node so it rewrites its config'}]
+    return [{status: 'fail', code: 'cni.no-config', message: `no CNI config in ${dir}${runtimeSays}${selection.ignored.length ? ` (ignored: ${selection.ignored.join(', ')})` : ''}: the runtime reports "cni plugin not initialized"`, remediation: 'restart the CNI agent pod on this node so it rewrites its config'}]
   }
   const findings: Finding[] = []
   if (active.errors.length > 0) {
@@ -23,7 +25,7 @@ export function judgeCniConfig(facts: NodeFacts, podCidrs: readonly string[]): F
       status: 'fail',
       code: 'cni.config-invalid',
       message: `the active CNI config ${active.file} does not load: ${active.errors.join('; ')}${selection.firstValid ? ` (CRI-O would fall back to ${selection.firstValid.file}; containerd does not)` : ''}`,
-      remediation: `fix or remove /etc/cni/net.d/${active.file} on the node`,
+      remediation: `fix or remove ${dir}/${active.file} on the node`,
     })
   }
   const shadowed = selection.configs.slice(1).filter((c) => c.mainType && c.mainType !== active.mainType)
@@ -32,7 +34,7 @@ export function judgeCniConfig(facts: NodeFacts, podCidrs: readonly string[]): F
       status: 'warn',
       code: 'cni.shadowed-config',
       message: `${active.file} (${active.mainType ?? '?'}) sorts first and wins over ${shadowed.map((c) => `${c.file} (${c.mainType})`).join(', ')}: leftovers of another CNI decide how pods are wired`,
-      remediation: `remove the CNI config files that are not meant to be active from /etc/cni/net.d`,
+      remediation: `remove the CNI config files that are not meant to be active from ${dir}`,
     })
   }
   const installed = installedCniBinaries(facts)

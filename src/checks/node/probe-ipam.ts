@@ -37,7 +37,7 @@ export const nodeProbeIpamCheck: Check<NodeTarget> = {
         }
       })
     if (perNode.length === 0 && probes.length > 0) {
-      return {status: 'skip', skippedBecause: 'not-applicable', summary: 'no host-local allocations under /var/lib/cni/networks: the CNI keeps its own IPAM state'}
+      return {status: 'skip', skippedBecause: 'not-applicable', summary: 'no host-local allocations under /var/lib/cni/networks or a dataDir in the CNI config: the CNI keeps its own IPAM state'}
     }
     return combineNodeFindings(perNode, {what: 'pod IP allocations', unprobed})
   },

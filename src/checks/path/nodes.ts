@@ -52,7 +52,8 @@ export const pathNodesCheck: Check<PathTarget> = {
       return {status: 'fail', summary: `${problems.join('; ')}; ${cniText}`, objects, details, remediation: `kubectl describe node ${names.join(' ')}; then kubectl netdiag node ${names[0]}`}
     }
     const nodeText = perNode.map((n) => `${n.name} Ready (podCIDR ${(n.podCIDRs ?? []).join(', ') || 'none'}, ${(n.internalIPs ?? []).join(', ') || 'no InternalIP'})`).join(', ')
-    const status = warnings.length > 0 || cni.cni === 'unknown' ? 'warn' : 'pass'
+    // An unlisted CNI (e.g. the plain bridge plugin) is not a fault on the path: say so, do not warn.
+    const status = warnings.length > 0 ? 'warn' : 'pass'
     const unknown = cni.cni === 'unknown' ? '; the CNI could not be identified from DaemonSets or node annotations (run kubectl netdiag node to read the CNI config on the node)' : ''
     return {status, summary: `${cniText}; ${nodeText}${warnings.length ? `; ${warnings.join('; ')}` : ''}${unknown}`, objects, details}
   },

@@ -73,7 +73,7 @@ export const pathPolicyCheck: Check<PathTarget> = {
       const debug = debugPodStandIn(a.metadata?.namespace ?? 'default', a.spec?.nodeName)
       const probeView = await policyVerdicts(view, debug, b, ports, 'the debug pod', target.to)
       const probeDenied = denials(probeView.verdicts, true).map((d) => d.what)
-      details.probeSource = {labels: debug.metadata?.labels, denied: probeDenied}
+      details.debugPodPolicy = {labels: debug.metadata?.labels, denied: probeDenied}
       standIn = `; probes run from a debug pod with netdiag's labels, for which policies ${probeDenied.length ? `deny ${probeDenied.join(', ')}` : 'allow everything probed'}`
     }
     const notes = verdicts.notes.length ? `; note: ${verdicts.notes[0]}` : ''

@@ -23,7 +23,7 @@ export const serviceCheck: Check<SvcTarget> = {
       const address = kind === 'ExternalName' ? `CNAME to ${service.spec?.externalName}` : kind === 'headless' ? 'headless (no ClusterIP)' : `ClusterIP ${service.spec?.clusterIP}`
       return {
         status: 'pass',
-        summary: `Service ${name} exists: ${kind}, ${address}${ports.length ? `, ports ${ports.join(', ')}` : ', no ports'}`,
+        summary: `Service ${name} exists: ${address.startsWith(kind) ? address : `${kind}, ${address}`}${ports.length ? `, ports ${ports.join(', ')}` : ', no ports'}`,
         objects: [ref],
         details: {type: service.spec?.type ?? 'ClusterIP', clusterIP: service.spec?.clusterIP, clusterIPs: service.spec?.clusterIPs, ports, selector: service.spec?.selector ?? null},
       }

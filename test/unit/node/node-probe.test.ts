@@ -13,13 +13,14 @@ describe('nodeProbeScript', () => {
     const cmd = nodeProbeCommand({nonce: 'abcDEF123'})
     assert.deepEqual(cmd.slice(0, 2), ['sh', '-c'])
     assert.match(cmd[2], /^M='@@netdiag abcDEF123'$/m)
-    assert.match(cmd[2], /'\/host\/etc\/cni\/net.d'\/\*/)
-    assert.match(cmd[2], /'\/host\/opt\/cni\/bin' '\/host\/usr\/lib\/cni' '\/host\/usr\/libexec\/cni'/)
+    assert.match(cmd[2], /^H='\/host'$/m)
+    assert.match(cmd[2], /for f in "\$H\$cnid"\/\*/)
+    assert.match(cmd[2], /for d in \$bind \/opt\/cni\/bin \/usr\/lib\/cni \/usr\/libexec\/cni;/)
     assert.match(cmd[2], /http:\/\/127.0.0.1:10249\/proxyMode/)
     assert.match(cmd[2], /http:\/\/127.0.0.1:10256\/healthz/)
   })
   it('quotes a host root with a quote in it', () => {
-    assert.match(nodeProbeScript({nonce: 'abcDEF123', hostRoot: "/x'y"}), /'\/x'\\''y\/etc\/cni\/net.d'/)
+    assert.match(nodeProbeScript({nonce: 'abcDEF123', hostRoot: "/x'y"}), /^H='\/x'\\''y'$/m)
   })
   it('refuses a weak or unsafe nonce', () => {
     assert.throws(() => nodeProbeScript({nonce: 'short'}), /nonce/)
