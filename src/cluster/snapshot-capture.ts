@@ -1,3 +1,4 @@
+import {redactForSnapshot} from './snapshot-redact.js'
 import type {ClusterView} from './view.js'
 
 /** kube-system ConfigMaps the analysis reads; nothing else (they may hold credentials). */
@@ -5,7 +6,7 @@ export const SNAPSHOT_CONFIGMAP_PATTERN = /coredns|kube-proxy|cni|calico|cilium|
 
 /**
  * What `kubectl get namespaces,nodes,pods,services,endpointslices,networkpolicies,deployments,daemonsets -A -o json`
- * plus the relevant kube-system ConfigMaps print, as one List. Never Secrets.
+ * plus the relevant kube-system ConfigMaps print, as one List. Never Secrets; env values and credentials redacted.
  */
 export async function captureSnapshot(view: ClusterView): Promise<{apiVersion: 'v1'; kind: 'List'; items: unknown[]; metadata: {resourceVersion: string}}> {
   const [namespaces, nodes, pods, services, slices, policies, deployments, daemonsets, configMaps] = await Promise.all([
@@ -23,14 +24,7 @@ export async function captureSnapshot(view: ClusterView): Promise<{apiVersion: '
   return {
     apiVersion: 'v1',
     kind: 'List',
-    items: [...namespaces, ...nodes, ...pods, ...services, ...slices, ...policies, ...deployments, ...daemonsets, ...relevantConfigMaps].map(stripManagedFields),
+    items: [...namespaces, ...nodes, ...pods, ...services, ...slices, ...policies, ...deployments, ...daemonsets, ...relevantConfigMaps].map(redactForSnapshot),
     metadata: {resourceVersion: ''},
   }
-}
-
-/** managedFields are large and say nothing about networking. */
-function stripManagedFields<T extends {metadata?: {managedFields?: unknown}}>(object: T): T {
-  if (!object.metadata?.managedFields) return object
-  const {managedFields: _dropped, ...metadata} = object.metadata
-  return {...object, metadata}
 }

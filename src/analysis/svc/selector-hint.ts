@@ -22,10 +22,14 @@ export function differenceClause(d: SelectorDifference): string {
   return `${subject(d)} ${d.candidate.kind === 'Pod' || d.candidate.kind === undefined ? 'carries' : 'carry'} ${text}`
 }
 
+const RUNNER_UP_MARGIN = 0.05
+
 export function selectorMismatchSummary(service: string, namespace: string, selector: LabelSelector, nearest: readonly SelectorDifference[]): string {
   const head = `Service ${service} selects ${formatLabelSelector(selector)} but no pod in ${namespace} matches`
   if (nearest.length === 0) return `${head}, and no pod runs in ${namespace} at all`
-  return `${head}; ${nearest.slice(0, 2).map(differenceClause).join('; ')}`
+  // A runner-up is named only when it is about as near as the best: otherwise it is noise next to the answer.
+  const shown = nearest.slice(0, 2).filter((d, i) => i === 0 || d.score >= nearest[0]!.score - RUNNER_UP_MARGIN)
+  return `${head}; ${shown.map(differenceClause).join('; ')}`
 }
 
 /**

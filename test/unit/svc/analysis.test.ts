@@ -8,7 +8,7 @@ import {detectProxyReplacement, kubeProxyOnNodes} from '../../../src/analysis/sv
 import {clusterDomainFromSearch, judgeResolution, serviceDnsNames} from '../../../src/analysis/svc/names.js'
 import {describeProbe, podNotReadyReason} from '../../../src/analysis/svc/pod-readiness.js'
 import {checkTargetPorts, describeServicePort, selectServicePorts} from '../../../src/analysis/svc/service-ports.js'
-import {selectorDifference} from '../../../src/analysis/label-difference.js'
+import {rankCandidates, selectorDifference} from '../../../src/analysis/label-difference.js'
 import {differenceClause, selectorMismatchSummary, selectorPatch} from '../../../src/analysis/svc/selector-hint.js'
 import type {ConfigMap, DaemonSet, Pod, ServicePort} from '../../../src/cluster/types.js'
 import {backendPods, endpointSlice, kubeProxyDaemonSet, kubeProxyPod, pod, service} from '../../helpers/svc-fixtures.js'
@@ -156,6 +156,14 @@ describe('selector hints', () => {
     assert.equal(differenceClause(d), 'pods of Deployment shop/backend carry app=backend and no tier label')
     assert.deepEqual(selectorPatch(d), {app: 'backend', tier: null})
     assert.equal(selectorMismatchSummary('shop/backend', 'shop', {matchLabels: {app: 'x'}}, []), 'Service shop/backend selects app=x but no pod in shop matches, and no pod runs in shop at all')
+  })
+  it('names a runner-up only when it is about as near as the best candidate', () => {
+    const selector = {matchLabels: {app: 'backend-api'}}
+    const candidate = (name: string, app: string) => ({name, kind: 'Deployment', namespace: 'shop', labels: {app}})
+    const far = rankCandidates(selector, [candidate('backend', 'backend'), candidate('frontend', 'frontend')])
+    assert.equal(selectorMismatchSummary('shop/backend', 'shop', selector, far), 'Service shop/backend selects app=backend-api but no pod in shop matches; pods of Deployment shop/backend carry app=backend')
+    const tie = rankCandidates(selector, [candidate('backend-v1', 'backend-ap1'), candidate('backend-v2', 'backend-ap2')])
+    assert.match(selectorMismatchSummary('shop/backend', 'shop', selector, tie), /carry app=backend-ap1; pods of Deployment shop\/backend-v2 carry app=backend-ap2$/)
   })
   it('a bare pod is singular', () => {
     assert.equal(differenceClause(selectorDifference({matchLabels: {app: 'a'}}, {name: 'debug', kind: 'Pod', labels: {app: 'b'}})), 'pod debug carries app=b')
