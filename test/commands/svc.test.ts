@@ -147,7 +147,7 @@ describe('kubectl netdiag svc (nock)', () => {
     assert.equal(r.exitCode, 1)
     const root = r.report.diagnosis.rootCause
     assert.equal(root.checkId, 'svc.selector')
-    assert.equal(root.summary, 'Service shop/backend selects app=backend-api but no pod in shop matches; pods of Deployment shop/backend carry app=backend; pods of Deployment shop/frontend carry app=frontend')
+    assert.equal(root.summary, 'Service shop/backend selects app=backend-api but no pod in shop matches; pods of Deployment shop/backend carry app=backend')
     assert.match(root.remediation, /kubectl -n shop patch service backend --type=merge -p '\{"spec":\{"selector":\{"app":"backend"\}\}\}'/)
     assert.deepEqual(root.objects[1], {kind: 'Deployment', namespace: 'shop', name: 'backend'})
     assert.equal(r.check('svc.endpoints').skippedBecause, 'svc.selector')
