@@ -3,5 +3,5 @@
 import {runCompletion} from '../dist/completion/main.js'
 
 await runCompletion(process.argv.slice(2))
-// A timed-out API call may still hold a socket open: the answer is printed, so stop now.
-process.exit(0)
+// A timed-out API call may still hold a socket open: exit once stdout is flushed (pipes are async on macOS).
+process.stdout.write('', () => process.exit(0))

@@ -15,7 +15,9 @@ async function main(argv: string[]): Promise<void> {
   if (argv[0] === '__complete') {
     const {runCompletion} = await import('./completion/main.js')
     await runCompletion(argv.slice(1))
-    process.exit(0)
+    // A timed-out API call may still hold a socket open: exit once stdout is flushed (pipes are async on macOS).
+    process.stdout.write('', () => process.exit(0))
+    return
   }
   // oclif's explicit command discovery import()s oclif.commands.target from disk; a single executable has no such
   // file, and its commands are already in this bundle, so hand them over.

@@ -18,7 +18,7 @@ import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
 import {NODE_VERSION, PLATFORMS, archiveName} from './platforms.mjs'
-import {readChecksums, releaseBaseUrl, renderManifest} from './manifest.mjs'
+import {writeManifest} from './manifest.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const out = join(root, 'dist-bin')
@@ -26,7 +26,9 @@ const cache = resolve(process.env.NETDIAG_DIST_CACHE ?? join(homedir(), '.cache'
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const {values: args} = parseArgs({options: {platform: {type: 'string', multiple: true}, 'archive-only': {type: 'boolean'}}})
 const selected = args.platform?.length ? args.platform.map(platformById) : PLATFORMS
-// Archives are reproducible: fixed owner, order and mtime (the commit's time unless SOURCE_DATE_EPOCH is set).
+// Archives are reproducible (fixed owner, order and mtime: the commit's time unless SOURCE_DATE_EPOCH is set),
+// except the host platform's: V8's code cache in it differs from build to build (NETDIAG_SEA_CODE_CACHE=0 drops
+// it, and start-up of --help goes from ~0.3 s to ~0.5 s).
 const epoch = Number(process.env.SOURCE_DATE_EPOCH ?? (git(['log', '-1', '--format=%ct']) || 0))
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'
 const started = Date.now()
@@ -208,13 +210,7 @@ const release = join(out, 'release')
 const archives = readdirSync(release).filter((f) => PLATFORMS.some((p) => f === archiveName(pjson.version, p))).sort()
 writeFileSync(join(release, 'checksums.txt'), archives.map((f) => `${sha('sha256', join(release, f))}  ${f}\n`).join(''))
 if (archives.length === PLATFORMS.length) {
-  const manifest = renderManifest(readFileSync(join(root, 'krew', 'netdiag.yaml.tmpl'), 'utf8'), {
-    pjson,
-    checksums: readChecksums(join(release, 'checksums.txt')),
-    baseUrl: releaseBaseUrl(pjson),
-  })
-  writeFileSync(join(root, 'krew', 'netdiag.yaml'), manifest)
-  writeFileSync(join(release, 'netdiag.yaml'), manifest)
+  writeManifest(release)
   log('wrote krew/netdiag.yaml and dist-bin/release/{checksums.txt,netdiag.yaml}')
 } else {
   log(`built ${archives.length}/${PLATFORMS.length} platforms: checksums.txt written, krew manifest not (it needs all)`)

@@ -41,8 +41,8 @@ export function renderManifest(template, {pjson, checksums, baseUrl}) {
   })
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const release = resolve(process.argv[2] ?? join(root, 'dist-bin', 'release'))
+/** krew/netdiag.yaml and RELEASE/netdiag.yaml from the template and RELEASE/checksums.txt. */
+export function writeManifest(release) {
   const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   const manifest = renderManifest(readFileSync(join(root, 'krew', 'netdiag.yaml.tmpl'), 'utf8'), {
     pjson,
@@ -51,5 +51,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   })
   writeFileSync(join(root, 'krew', 'netdiag.yaml'), manifest)
   writeFileSync(join(release, 'netdiag.yaml'), manifest)
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const release = resolve(process.argv[2] ?? join(root, 'dist-bin', 'release'))
+  writeManifest(release)
   console.error(`wrote krew/netdiag.yaml and ${join(release, 'netdiag.yaml')}`)
 }
