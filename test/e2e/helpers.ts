@@ -10,6 +10,8 @@ export const KUBECONFIG = process.env.NETDIAG_E2E_KUBECONFIG ?? ''
 export const PROBE_IMAGE = process.env.NETDIAG_E2E_IMAGE ?? 'localhost/netdiag-probe:dev'
 export const WEB_IMAGE = process.env.NETDIAG_E2E_WEB_IMAGE ?? 'localhost/netdiag-web:dev'
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+/** NETDIAG_E2E_BIN: an executable to run instead of `node bin/run.js` (the packaged single-file binary). */
+const COMMAND: [string, string[]] = process.env.NETDIAG_E2E_BIN ? [process.env.NETDIAG_E2E_BIN, []] : [process.execPath, [BIN]]
 const env = {...process.env, KUBECONFIG, NO_COLOR: '1'}
 
 /** Skip the suite (with the reason) when no cluster is configured, instead of failing on a developer laptop. */
@@ -35,7 +37,7 @@ export interface NetdiagRun {
 
 /** Runs the built CLI as a user would; with -o json the report is parsed and validated against the schema. */
 export function netdiag(args: string[], options: {timeoutMs?: number} = {}): NetdiagRun {
-  const result = spawnSync(process.execPath, [BIN, ...args], {env, encoding: 'utf8', timeout: options.timeoutMs ?? 180_000})
+  const result = spawnSync(COMMAND[0], [...COMMAND[1], ...args], {env, encoding: 'utf8', timeout: options.timeoutMs ?? 180_000})
   const run: NetdiagRun = {exitCode: result.status ?? -1, stdout: result.stdout, stderr: result.stderr}
   if (args.includes('json') && result.stdout.trim().startsWith('{')) {
     run.report = JSON.parse(result.stdout) as Report
@@ -45,7 +47,7 @@ export function netdiag(args: string[], options: {timeoutMs?: number} = {}): Net
 }
 
 export function startNetdiag(args: string[]) {
-  return spawn(process.execPath, [BIN, ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
+  return spawn(COMMAND[0], [...COMMAND[1], ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
 }
 
 export function check(report: Report | undefined, id: string) {
