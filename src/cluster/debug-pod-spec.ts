@@ -19,6 +19,12 @@ export interface DebugPodOptions {
   now?: Date
   /** Schedule on this node (bypasses the scheduler, like kubectl debug node/...). */
   nodeName?: string
+  /**
+   * ping and traceroute need raw sockets (NET_RAW, root). Without them the pod meets Pod Security "restricted"
+   * (non-root, no capabilities, RuntimeDefault seccomp), which is all dig and nc need, so DNS and Service probes
+   * also run in namespaces that enforce it.
+   */
+  rawSockets?: boolean
 }
 
 export interface NodeDebugPodOptions extends DebugPodOptions {
@@ -35,6 +41,9 @@ function metadata(options: DebugPodOptions, role: string) {
   }
 }
 
+/** The conventional unprivileged uid/gid (nobody), present in every image's passwd or not: it needs neither. */
+const NOBODY = 65534
+
 const RESOURCES = {requests: {cpu: '10m', memory: '16Mi'}, limits: {cpu: '200m', memory: '128Mi'}}
 
 /** An ordinary, unprivileged pod: what DNS and Service probes need, and nothing more. */
@@ -50,6 +59,7 @@ export function debugPodManifest(options: DebugPodOptions): Pod {
       terminationGracePeriodSeconds: 0,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
+      ...(options.rawSockets ? {} : {securityContext: {runAsNonRoot: true, runAsUser: NOBODY, runAsGroup: NOBODY, seccompProfile: {type: 'RuntimeDefault'}}}),
       containers: [
         {
           name: PROBE_CONTAINER,
@@ -57,7 +67,9 @@ export function debugPodManifest(options: DebugPodOptions): Pod {
           imagePullPolicy: 'IfNotPresent',
           command: ['sleep', String(options.deadlineSeconds)],
           resources: RESOURCES,
-          securityContext: {allowPrivilegeEscalation: false, privileged: false},
+          securityContext: options.rawSockets
+            ? {allowPrivilegeEscalation: false, privileged: false}
+            : {allowPrivilegeEscalation: false, privileged: false, capabilities: {drop: ['ALL']}},
         },
       ],
     },

@@ -18,7 +18,7 @@ import {podStartState} from './pod-start.js'
 import type {Pod} from './types.js'
 
 export type ProbeSourceSpec =
-  | {mode: 'pod'; namespace: string; /** Pin the debug pod to this node (path --probe-mode pod). */ nodeName?: string}
+  | {mode: 'pod'; namespace: string; /** Pin the debug pod to this node (path --probe-mode pod). */ nodeName?: string; /** ping/traceroute: root with NET_RAW. */ rawSockets?: boolean}
   | {mode: 'ephemeral'; namespace: string; pod: string; targetContainer?: string}
 
 export interface DebugSessionOptions {
@@ -67,7 +67,7 @@ export class DebugSession implements ProbeFactory {
   source(): Promise<ProbeRunner> {
     return this.once('source', () => {
       const spec = this.options.source
-      return spec.mode === 'pod' ? this.startDebugPod(spec.namespace, spec.nodeName) : this.startEphemeral(spec.namespace, spec.pod, spec.targetContainer)
+      return spec.mode === 'pod' ? this.startDebugPod(spec.namespace, spec.nodeName, spec.rawSockets) : this.startEphemeral(spec.namespace, spec.pod, spec.targetContainer)
     })
   }
 
@@ -101,16 +101,17 @@ export class DebugSession implements ProbeFactory {
     return runner
   }
 
-  private async startDebugPod(namespace: string, nodeName?: string): Promise<ProbeRunner> {
+  private async startDebugPod(namespace: string, nodeName?: string, rawSockets = false): Promise<ProbeRunner> {
     const manifest = debugPodManifest({
       namespace,
       nodeName,
+      rawSockets,
       image: this.options.image,
       sessionId: this.sessionId,
       deadlineSeconds: this.deadlineSeconds,
       command: this.options.command,
     })
-    const pod = await this.createPod(namespace, manifest)
+    const pod = await this.createPod(namespace, manifest, 'run with -n pointing at a namespace that allows it, or --from-pod to probe from an existing pod')
     return this.runnerFor(pod, PROBE_CONTAINER, `debug pod ${namespace}/${pod.metadata!.name}`)
   }
 
@@ -124,7 +125,7 @@ export class DebugSession implements ProbeFactory {
       deadlineSeconds: this.deadlineSeconds,
       command: this.options.command,
     })
-    const pod = await this.createPod(namespace, manifest)
+    const pod = await this.createPod(namespace, manifest, 'node checks need a privileged hostNetwork pod: pass --node-namespace with a namespace that allows privileged pods (kube-system usually does)')
     return this.runnerFor(pod, PROBE_CONTAINER, `node debug pod ${namespace}/${pod.metadata!.name}`)
   }
 
@@ -153,13 +154,13 @@ export class DebugSession implements ProbeFactory {
     return this.runnerFor(pod, container, `ephemeral container ${container} in pod ${namespace}/${podName}`, true)
   }
 
-  private async createPod(namespace: string, manifest: Pod): Promise<Pod> {
+  private async createPod(namespace: string, manifest: Pod, fix: string): Promise<Pod> {
     this.namespacesUsed.add(namespace)
     let created: Pod
     try {
       created = await this.core.createNamespacedPod({namespace, body: manifest})
     } catch (error) {
-      throw explainCreateFailure(toNetdiagError(error, {verb: 'create', resource: 'pods', namespace, server: this.options.connection.server}), namespace)
+      throw explainCreateFailure(toNetdiagError(error, {verb: 'create', resource: 'pods', namespace, server: this.options.connection.server}), namespace, fix)
     }
     const name = created.metadata!.name!
     this.created.push({namespace, name})
@@ -221,16 +222,21 @@ export class DebugSession implements ProbeFactory {
   }
 }
 
-function explainCreateFailure(error: NetdiagError, namespace: string): NetdiagError {
+/** `violates PodSecurity "restricted:latest": a (detail), b (detail)` → the level and the names of the violations. */
+export function podSecurityRejection(text: string): {level: string; violations: string[]} | undefined {
+  const match = /violates PodSecurity "([^"]+)": (.*)$/.exec(text)
+  if (!match) return undefined
+  const violations = [...match[2]!.matchAll(/(?:^|\), )([^()]+?) \(/g)].map((m) => m[1]!.trim())
+  return {level: match[1]!, violations}
+}
+
+function explainCreateFailure(error: NetdiagError, namespace: string, fix: string): NetdiagError {
   if (error.kind !== 'forbidden') return error
   const text = error.message
-  if (/PodSecurity|violates/i.test(text)) {
-    return new NetdiagError(
-      `namespace ${namespace} rejects the debug pod under Pod Security admission: ${text}; run with -n pointing at a namespace that allows it, or --from-pod to probe from an existing pod`,
-      ExitCode.failed,
-      'forbidden',
-      error.forbidden,
-    )
+  const rejection = podSecurityRejection(text)
+  if (rejection || /PodSecurity/i.test(text)) {
+    const why = rejection ? `enforces Pod Security "${rejection.level}", which rejects the debug pod (${rejection.violations.join('; ')})` : `rejects the debug pod under Pod Security admission (${text})`
+    return new NetdiagError(`namespace ${namespace} ${why}: ${fix}`, ExitCode.failed, 'forbidden', error.forbidden)
   }
   if (/quota/i.test(text)) {
     return new NetdiagError(`a ResourceQuota in namespace ${namespace} refuses the debug pod: ${text}`, ExitCode.failed, 'forbidden', error.forbidden)

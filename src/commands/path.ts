@@ -75,7 +75,7 @@ export default class Path extends NetdiagCommand {
       probeSource:
         probeMode === 'ephemeral'
           ? {mode: 'ephemeral', namespace: refA.namespace, pod: refA.name}
-          : {mode: 'pod', namespace: refA.namespace, ...(podA!.spec?.nodeName ? {nodeName: podA!.spec.nodeName} : {})},
+          : {mode: 'pod', namespace: refA.namespace, rawSockets: true, ...(podA!.spec?.nodeName ? {nodeName: podA!.spec.nodeName} : {})},
     })
   }
 }

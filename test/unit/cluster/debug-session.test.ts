@@ -123,7 +123,10 @@ describe('DebugSession', () => {
       .query(true)
       .reply(200, {items: []})
     const s = session({source: {mode: 'pod', namespace: 'locked'}})
-    await assert.rejects(s.source(), /namespace locked rejects the debug pod under Pod Security admission: .*violates PodSecurity "restricted:latest".*--from-pod/)
+    await assert.rejects(
+      s.source(),
+      /^NetdiagError: namespace locked enforces Pod Security "restricted:latest", which rejects the debug pod \(allowPrivilegeEscalation != false; runAsNonRoot != true\): run with -n pointing at a namespace that allows it, or --from-pod to probe from an existing pod$/,
+    )
     await s.close()
   })
 
