@@ -133,6 +133,25 @@ describe('kubectl netdiag svc (nock)', () => {
     assert.equal(r.check('svc.endpoints').skippedBecause, 'svc.selector')
   })
 
+  it('a Service that exists nowhere: a diagnosis (exit 1), not bad input, naming the similar names in the namespace', async () => {
+    const scope = mockCluster({})
+      .get('/api/v1/namespaces/shop/services/backend')
+      .reply(404, {kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'services "backend" not found', reason: 'NotFound', details: {name: 'backend', kind: 'services'}, code: 404})
+      .get('/api/v1/services')
+      .query({fieldSelector: 'metadata.name=backend'})
+      .reply(200, list('ServiceList', []))
+      .get('/api/v1/namespaces/shop/services')
+      .reply(200, list('ServiceList', [service({name: 'backends'}), service({name: 'frontend'})]))
+    const r = await svc()
+    scope.done()
+    assert.equal(r.exitCode, 1, r.stderr)
+    assert.equal(r.stderr, '')
+    const root = r.report.diagnosis.rootCause
+    assert.equal(root.checkId, 'svc.service')
+    assert.equal(root.summary, 'Service shop/backend does not exist in any namespace; Services in shop with similar names: backends')
+    assert.equal(root.remediation, 'check the name the client uses: kubectl -n shop get service backends')
+  })
+
   it('a selector typo: root cause names the selector, the Deployment and its label, and the patch', async () => {
     const pods = backendPods()
     const scope = mockCluster({

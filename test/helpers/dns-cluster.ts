@@ -12,6 +12,16 @@ const SSAR = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'
 const KS = '/api/v1/namespaces/kube-system'
 const NOT_FOUND = (kind: string, name: string) => ({kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `${kind} "${name}" not found`, reason: 'NotFound', details: {name, kind}, code: 404})
 
+const FORBIDDEN_POLICIES = {
+  kind: 'Status',
+  apiVersion: 'v1',
+  status: 'Failure',
+  message: 'networkpolicies.networking.k8s.io is forbidden: User "dev" cannot list resource "networkpolicies" in API group "networking.k8s.io" in the namespace "shop"',
+  reason: 'Forbidden',
+  details: {group: 'networking.k8s.io', kind: 'networkpolicies'},
+  code: 403,
+}
+
 type Attributes = {verb: string; resource: string; subresource?: string; namespace?: string}
 
 /** Answers `times` SelfSubjectAccessReviews, allowing all but what `deny` refuses. */
@@ -42,7 +52,8 @@ export interface DnsCluster {
   kubeSystemDaemonSets?: DaemonSet[]
   /** Every DaemonSet in the cluster besides kube-system's: the CNI (default: flannel alone). */
   cniDaemonSets?: DaemonSet[]
-  policies?: NetworkPolicy[]
+  /** 'forbidden': listing them in shop is refused (403) although the access review allowed it. */
+  policies?: NetworkPolicy[] | 'forbidden'
   dnsPolicies?: NetworkPolicy[]
   /** Pods of namespace shop (default: the two backend replicas). */
   clients?: Pod[]
@@ -76,7 +87,9 @@ export function mockDnsCluster(c: DnsCluster = {}): nock.Scope {
     .get('/apis/apps/v1/daemonsets')
     .reply(200, list('DaemonSetList', [...(c.kubeSystemDaemonSets ?? [kubeProxyDaemonSet()]), ...(c.cniDaemonSets ?? [flannelDaemonSet()])], 'apps/v1'))
     .get('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies')
-    .reply(200, list('NetworkPolicyList', c.policies ?? [], 'networking.k8s.io/v1'))
+    .reply(
+      ...((c.policies === 'forbidden' ? [403, FORBIDDEN_POLICIES] : [200, list('NetworkPolicyList', c.policies ?? [], 'networking.k8s.io/v1')]) as [number, object]),
+    )
     .get('/apis/networking.k8s.io/v1/namespaces/kube-system/networkpolicies')
     .reply(200, list('NetworkPolicyList', c.dnsPolicies ?? [], 'networking.k8s.io/v1'))
     .get(KS)
