@@ -2,11 +2,13 @@ import nock from 'nock'
 import assert from 'node:assert/strict'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {after, afterEach, before, describe, it} from 'node:test'
+import {after, before, describe, it} from 'node:test'
 
-import {dns, mockDnsCluster} from '../helpers/dns-cluster.js'
+import {forbiddenStatus, notFoundStatus} from '../helpers/api-status.js'
+import {runDns} from '../helpers/dns-cluster.js'
 import {assertOneLineError} from '../helpers/errors.js'
 import {TEST_SERVER, TEST_TOKEN, writeKubeconfig} from '../helpers/kubeconfig.js'
+import {strictNock} from '../helpers/nock.js'
 import {run} from '../helpers/run.js'
 import {namespace} from '../helpers/svc-fixtures.js'
 
@@ -18,29 +20,14 @@ const COMMANDS: Record<string, string[]> = {
   cleanup: ['cleanup', '-n', 'shop'],
   snapshot: ['snapshot'],
 }
-const NOT_FOUND = (kind: string, name: string) => ({kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `${kind} "${name}" not found`, reason: 'NotFound', details: {name, kind}, code: 404})
-const FORBIDDEN = (resource: string, verb: string, where: string) => ({
-  kind: 'Status',
-  apiVersion: 'v1',
-  status: 'Failure',
-  message: `${resource} is forbidden: User "dev" cannot ${verb} resource "${resource.split('.')[0]}" in API group "${resource.split('.').slice(1).join('.')}" ${where}`,
-  reason: 'Forbidden',
-  details: {kind: resource.split('.')[0]},
-  code: 403,
-})
 const version = () => nock(TEST_SERVER).get('/version').reply(200, {major: '1', minor: '32', gitVersion: 'v1.32.2'})
 
 describe('bad input and API failures at the command level: one line, the DESIGN.md exit code', () => {
-  before(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    process.exitCode = undefined
-  })
-  after(() => nock.enableNetConnect())
+  strictNock()
 
   for (const [command, argv] of Object.entries(COMMANDS).filter(([c]) => ['dns', 'svc', 'path'].includes(c))) {
     it(`${command}: an unknown namespace is exit 2`, async () => {
-      const scope = version().get('/api/v1/namespaces/nope').reply(404, NOT_FOUND('namespaces', 'nope'))
+      const scope = version().get('/api/v1/namespaces/nope').reply(404, notFoundStatus('namespaces', 'nope'))
       const r = await run([...argv.slice(0, -1), 'nope', '--kubeconfig', writeKubeconfig(), '-o', 'json'])
       scope.done()
       assertOneLineError(r, 2, /^namespace "nope" not found; list them with: kubectl get namespaces$/)
@@ -53,7 +40,7 @@ describe('bad input and API failures at the command level: one line, the DESIGN.
         .get('/api/v1/namespaces/shop')
         .reply(200, namespace('shop'))
         .get('/api/v1/namespaces/shop/pods/nope')
-        .reply(404, NOT_FOUND('pods', 'nope'))
+        .reply(404, notFoundStatus('pods', 'nope'))
       const r = await run([...COMMANDS[command], '--from-pod', 'nope', '--kubeconfig', writeKubeconfig(), '-o', 'json'])
       scope.done()
       assertOneLineError(r, 2, /^pod "nope" not found in namespace shop; list them with: kubectl get pods -n shop$/)
@@ -105,16 +92,14 @@ describe('bad input and API failures at the command level: one line, the DESIGN.
   }
 
   it('403 on the namespace itself: the command cannot proceed, exit 3 naming the verb and resource', async () => {
-    const scope = version().get('/api/v1/namespaces/shop').reply(403, FORBIDDEN('namespaces', 'get', 'in the namespace "shop"'))
+    const scope = version().get('/api/v1/namespaces/shop').reply(403, forbiddenStatus('namespaces', 'get', {name: 'shop'}))
     const r = await run(['dns', '-n', 'shop', '--kubeconfig', writeKubeconfig(), '-o', 'json'])
     scope.done()
     assertOneLineError(r, 3, /^forbidden: cannot get namespaces\/shop \(403\): ask for RBAC permission to get namespaces cluster-wide$/)
   })
 
   it('403 on one list the access review allowed: those checks say error/forbidden naming the verb and resource; the others run', async () => {
-    const scope = mockDnsCluster({policies: 'forbidden'})
-    const r = await dns()
-    scope.done()
+    const r = await runDns({policies: 'forbidden'})
     for (const id of ['dns.policy', 'dns.policy-enforcement']) {
       const check = r.check(id)
       assert.equal(check.status, 'error', id)

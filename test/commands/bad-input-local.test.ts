@@ -1,13 +1,15 @@
 import nock from 'nock'
 import assert from 'node:assert/strict'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {after, afterEach, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {assertOneLineError, withEnv} from '../helpers/errors.js'
+import {writeTempFile} from '../helpers/files.js'
 import {writeKubeconfig} from '../helpers/kubeconfig.js'
 import {namespace} from '../helpers/svc-fixtures.js'
+import {strictNock} from '../helpers/nock.js'
 import {run} from '../helpers/run.js'
 
 // Bad input that needs no API server: every case is one line on stderr, nothing on stdout, its exit code.
@@ -19,19 +21,8 @@ const DIAGNOSING: Record<string, string[]> = {
 }
 const ALL: Record<string, string[]> = {...DIAGNOSING, cleanup: ['cleanup'], snapshot: ['snapshot']}
 
-function file(name: string, text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'netdiag-bad-')), name)
-  writeFileSync(path, text)
-  return path
-}
-
 describe('bad input without a cluster: one line, the DESIGN.md exit code', () => {
-  before(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    process.exitCode = undefined
-  })
-  after(() => nock.enableNetConnect())
+  strictNock()
 
   for (const [command, argv] of Object.entries(DIAGNOSING)) {
     it(`${command}: a missing snapshot file is exit 2`, async () => {
@@ -48,13 +39,13 @@ describe('bad input without a cluster: one line, the DESIGN.md exit code', () =>
   ]
   for (const [name, text, message] of malformed) {
     it(`dns: a malformed snapshot (${name}) is exit 2`, async () => {
-      const r = await run(['dns', '--snapshot', file('cluster.json', text), '-o', 'json'])
+      const r = await run(['dns', '--snapshot', writeTempFile('cluster.json', text), '-o', 'json'])
       assertOneLineError(r, 2, message)
     })
   }
 
   it('an unknown namespace in a snapshot is exit 2, before any check runs', async () => {
-    const snapshot = file('cluster.json', JSON.stringify({apiVersion: 'v1', kind: 'List', items: [namespace('shop')]}))
+    const snapshot = writeTempFile('cluster.json', JSON.stringify({apiVersion: 'v1', kind: 'List', items: [namespace('shop')]}))
     const r = await run(['dns', '-n', 'nope', '--snapshot', snapshot, '-o', 'json'])
     assertOneLineError(r, 2, /^namespace "nope" not found in the snapshot; list them with: kubectl get namespaces$/)
   })

@@ -1,10 +1,11 @@
 import nock from 'nock'
 import assert from 'node:assert/strict'
-import {after, afterEach, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
-import {dns, mockDnsCluster} from '../helpers/dns-cluster.js'
+import {rootCause, runDns} from '../helpers/dns-cluster.js'
 import {flannelDaemonSet, networkPolicyAgentDaemonSet} from '../helpers/path-fixtures.js'
 import {networkPolicy, pod} from '../helpers/svc-fixtures.js'
+import {strictNock} from '../helpers/nock.js'
 
 const ENFORCED = [flannelDaemonSet(), networkPolicyAgentDaemonSet()]
 const defaultDenyEgress = () => networkPolicy('default-deny-egress', {podSelector: {}, policyTypes: ['Egress']})
@@ -17,20 +18,11 @@ function frontend(dnsPolicy: string, dnsConfig?: Record<string, unknown>) {
 }
 
 describe('kubectl netdiag dns: policies and the pod DNS config (nock)', () => {
-  before(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    process.exitCode = undefined
-  })
-  after(() => nock.enableNetConnect())
+  strictNock()
 
   it('a default-deny egress policy in the namespace: the policy is named, UDP and TCP 53 blocked, the allow rule as YAML', async () => {
-    const scope = mockDnsCluster({policies: [defaultDenyEgress()], cniDaemonSets: ENFORCED})
-    const r = await dns()
-    scope.done()
-    assert.equal(r.exitCode, 1, r.stderr)
-    const root = r.report.diagnosis.rootCause
-    assert.equal(root.checkId, 'dns.policy')
+    const r = await runDns({policies: [defaultDenyEgress()], cniDaemonSets: ENFORCED})
+    const root = rootCause(r, 'dns.policy')
     assert.match(root.summary, /^NetworkPolicy shop\/default-deny-egress blocks egress 53\/UDP and 53\/TCP from pods in shop with \{app=backend, pod-template-hash=6d8f7b9c4\} to kube-system\/kube-dns \(2 label groups affected\)$/)
     assert.deepEqual(root.objects, [{kind: 'NetworkPolicy', namespace: 'shop', name: 'default-deny-egress'}])
     assert.match(root.remediation, /kind: NetworkPolicy\n[\s\S]*namespace: shop\nspec:\n {2}podSelector: \{\}\n {2}policyTypes: \[Egress\][\s\S]*kubernetes\.io\/metadata\.name: kube-system[\s\S]*k8s-app: kube-dns[\s\S]*- \{protocol: UDP, port: 53\}\n {4}- \{protocol: TCP, port: 53\}/)
@@ -44,12 +36,8 @@ describe('kubectl netdiag dns: policies and the pod DNS config (nock)', () => {
       policyTypes: ['Egress'],
       egress: [{to: [{namespaceSelector: {matchLabels: {name: 'kube-system'}}}], ports: [{protocol: 'UDP', port: 53}, {protocol: 'TCP', port: 53}]}],
     })
-    const scope = mockDnsCluster({policies: [defaultDenyEgress(), allowDns], cniDaemonSets: ENFORCED})
-    const r = await dns()
-    scope.done()
-    assert.equal(r.exitCode, 1, r.stderr)
-    const root = r.report.diagnosis.rootCause
-    assert.equal(root.checkId, 'dns.policy')
+    const r = await runDns({policies: [defaultDenyEgress(), allowDns], cniDaemonSets: ENFORCED})
+    const root = rootCause(r, 'dns.policy')
     assert.match(root.summary, /^NetworkPolicy shop\/allow-dns and NetworkPolicy shop\/default-deny-egress block egress 53\/UDP and 53\/TCP from pods in shop with \{app=backend, pod-template-hash=6d8f7b9c4\} to kube-system\/kube-dns/)
     assert.match(root.summary, /; namespaceSelector requires name=kube-system but namespace kube-system has labels \{kubernetes\.io\/metadata\.name=kube-system\}/)
     assert.deepEqual(root.objects.map((o: {name: string}) => o.name), ['allow-dns', 'default-deny-egress'])
@@ -57,9 +45,7 @@ describe('kubectl netdiag dns: policies and the pod DNS config (nock)', () => {
   })
 
   it('policies with flannel alone (nothing enforces them): a warning that they are decorative, not a failure; exit 0', async () => {
-    const scope = mockDnsCluster({policies: [defaultDenyEgress()], cniDaemonSets: [flannelDaemonSet()]})
-    const r = await dns()
-    scope.done()
+    const r = await runDns({policies: [defaultDenyEgress()], cniDaemonSets: [flannelDaemonSet()]})
     assert.equal(r.exitCode, 0, r.stderr)
     assert.equal(r.report.status, 'warn')
     assert.equal(r.report.diagnosis.rootCause, null)
@@ -73,9 +59,7 @@ describe('kubectl netdiag dns: policies and the pod DNS config (nock)', () => {
 
   it('--from-pod with dnsPolicy Default: a warning that Service names do not resolve from it', async () => {
     const fromPod = frontend('Default')
-    const scope = mockDnsCluster({fromPod})
-    const r = await dns(['--no-probe', '--from-pod', 'frontend-5c7d8b9f6-qw2er'])
-    scope.done()
+    const r = await runDns({fromPod}, ['--no-probe', '--from-pod', 'frontend-5c7d8b9f6-qw2er'])
     assert.equal(r.exitCode, 0, r.stderr)
     assert.deepEqual(r.report.target, {namespace: 'shop', fromPod: 'frontend-5c7d8b9f6-qw2er', externalName: 'kubernetes.io'})
     const config = r.check('dns.pod-config')
@@ -87,12 +71,8 @@ describe('kubectl netdiag dns: policies and the pod DNS config (nock)', () => {
 
   it('--from-pod with dnsPolicy None and no nameservers: the pod has no resolver, root cause', async () => {
     const fromPod = frontend('None', {searches: ['shop.svc.cluster.local']})
-    const scope = mockDnsCluster({fromPod})
-    const r = await dns(['--no-probe', '--from-pod', 'frontend-5c7d8b9f6-qw2er'])
-    scope.done()
-    assert.equal(r.exitCode, 1, r.stderr)
-    const root = r.report.diagnosis.rootCause
-    assert.equal(root.checkId, 'dns.pod-config')
+    const r = await runDns({fromPod}, ['--no-probe', '--from-pod', 'frontend-5c7d8b9f6-qw2er'])
+    const root = rootCause(r, 'dns.pod-config')
     assert.equal(root.summary, 'pod shop/frontend-5c7d8b9f6-qw2er has dnsPolicy None and no dnsConfig.nameservers: it has no resolver at all')
     assert.equal(root.remediation, 'set spec.dnsConfig.nameservers, or use dnsPolicy: ClusterFirst')
   })

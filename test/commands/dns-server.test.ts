@@ -1,26 +1,20 @@
 import nock from 'nock'
 import assert from 'node:assert/strict'
-import {after, afterEach, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
-import {dns, mockDnsCluster} from '../helpers/dns-cluster.js'
+import {rootCause, runDns} from '../helpers/dns-cluster.js'
 import {KUBEADM_COREFILE, LOOP_LOG, corednsConfigMap, corednsDeployment, corednsPod, kubeDnsService, kubeDnsSlice, nodeLocalDnsDaemonSet} from '../helpers/dns-fixtures.js'
 import {kubeProxyDaemonSet} from '../helpers/path-fixtures.js'
+import {strictNock} from '../helpers/nock.js'
 
 const API_CHECKS = ['dns.pods', 'dns.service', 'dns.endpoints', 'dns.corefile', 'dns.logs', 'dns.nodelocal', 'dns.policy', 'dns.policy-enforcement', 'dns.pod-config']
 const PROBES = ['dns.probe.source', 'dns.probe.resolv-conf', 'dns.probe.internal', 'dns.probe.search', 'dns.probe.replicas', 'dns.probe.external', 'dns.probe.latency']
 
 describe('kubectl netdiag dns: the DNS server (nock)', () => {
-  before(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    process.exitCode = undefined
-  })
-  after(() => nock.enableNetConnect())
+  strictNock()
 
   it('a healthy kubeadm cluster under --no-probe: every API check passes, no warning, exit 0', async () => {
-    const scope = mockDnsCluster()
-    const r = await dns()
-    scope.done()
+    const r = await runDns()
     assert.equal(r.exitCode, 0, r.stderr)
     assert.deepEqual(r.report.target, {namespace: 'shop', externalName: 'kubernetes.io'})
     assert.deepEqual(r.statuses(), Object.fromEntries([['preflight.access', 'pass'], ...API_CHECKS.map((id) => [id, 'pass']), ...PROBES.map((id) => [id, 'skip'])]))
@@ -34,12 +28,8 @@ describe('kubectl netdiag dns: the DNS server (nock)', () => {
 
   it("CoreDNS 0/2 ready, crash-looping with 'plugin/loop: Loop detected': dns.pods is the root cause, the empty endpoints a consequence", async () => {
     const pods = [corednsPod(0, 'crash-loop'), corednsPod(1, 'crash-loop')]
-    const scope = mockDnsCluster({pods, deployment: corednsDeployment({ready: 0}), logs: LOOP_LOG, previousLogs: LOOP_LOG})
-    const r = await dns()
-    scope.done()
-    assert.equal(r.exitCode, 1, r.stderr)
-    const root = r.report.diagnosis.rootCause
-    assert.equal(root.checkId, 'dns.pods')
+    const r = await runDns({pods, deployment: corednsDeployment({ready: 0}), logs: LOOP_LOG, previousLogs: LOOP_LOG})
+    const root = rootCause(r, 'dns.pods')
     assert.match(root.summary, /^CoreDNS \(Deployment kube-system\/coredns\) has 0 of 2 pods ready: coredns-668d6bf9bc-4xkqp CrashLoopBackOff \(Error, 9 restarts\); coredns-668d6bf9bc-t8m2z CrashLoopBackOff \(Error, 9 restarts\)/)
     assert.match(root.summary, /the logs say: CoreDNS detected a forwarding loop \(127\.0\.0\.1:44358 -> :53 zone \.\).*plugin\/loop: Loop \(127\.0\.0\.1:44358 -> :53\) detected/)
     assert.match(root.remediation, /kubectl -n kube-system logs coredns-668d6bf9bc-4xkqp --previous/)
@@ -51,12 +41,8 @@ describe('kubectl netdiag dns: the DNS server (nock)', () => {
   })
 
   it('the kube-dns Service missing: dns.service is the root cause and the endpoints check is skipped because of it', async () => {
-    const scope = mockDnsCluster({service: null})
-    const r = await dns()
-    scope.done()
-    assert.equal(r.exitCode, 1, r.stderr)
-    const root = r.report.diagnosis.rootCause
-    assert.equal(root.checkId, 'dns.service')
+    const r = await runDns({service: null})
+    const root = rootCause(r, 'dns.service')
     assert.match(root.summary, /^Service kube-system\/kube-dns does not exist: pods' nameserver \(the kubelet's clusterDNS\) points at nothing/)
     assert.match(root.remediation, /kubeadm init phase addon coredns/)
     assert.equal(r.check('dns.endpoints').skippedBecause, 'dns.service')
@@ -68,13 +54,9 @@ describe('kubectl netdiag dns: the DNS server (nock)', () => {
       {name: 'dns', port: 53, protocol: 'UDP', targetPort: 53},
       {name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153},
     ])
-    const scope = mockDnsCluster({service, slices: null})
-    const r = await dns()
-    scope.done()
-    assert.equal(r.exitCode, 1, r.stderr)
+    const r = await runDns({service, slices: null})
     assert.equal(r.check('dns.endpoints').skippedBecause, 'dns.service')
-    const root = r.report.diagnosis.rootCause
-    assert.equal(root.checkId, 'dns.service')
+    const root = rootCause(r, 'dns.service')
     assert.equal(root.summary, 'Service kube-system/kube-dns does not serve 53/TCP: large answers and TCP fallback fail')
     assert.equal(root.remediation, `kubectl -n kube-system patch service kube-dns --type=json -p '[{"op":"add","path":"/spec/ports/-","value":{"name":"dns-tcp","port":53,"protocol":"TCP","targetPort":53}}]'`)
   })
@@ -82,25 +64,17 @@ describe('kubectl netdiag dns: the DNS server (nock)', () => {
   it('EndpointSlices with no ready endpoint while CoreDNS is ready: the Service selector is blamed, not the pods', async () => {
     const service = kubeDnsService()
     service.spec!.selector = {'k8s-app': 'coredns'}
-    const scope = mockDnsCluster({service, slices: [kubeDnsSlice([])]})
-    const r = await dns()
-    scope.done()
-    assert.equal(r.exitCode, 1, r.stderr)
+    const r = await runDns({service, slices: [kubeDnsSlice([])]})
     assert.equal(r.check('dns.pods').status, 'pass')
-    const root = r.report.diagnosis.rootCause
-    assert.equal(root.checkId, 'dns.endpoints')
+    const root = rootCause(r, 'dns.endpoints')
     assert.match(root.summary, /^Service kube-system\/kube-dns has no ready endpoints although 2 CoreDNS pod\(s\) are ready: its selector \{k8s-app=coredns\} matches none of them \(they carry k8s-app=kube-dns\); every lookup to its ClusterIP times out$/)
     assert.match(root.remediation, /kubectl -n kube-system patch service kube-dns --type=merge -p '\{"spec":\{"selector":\{"k8s-app":"kube-dns"\}\}\}'/)
   })
 
   it('a Corefile forwarding to 127.0.0.1: the lint finding with its line number is the root cause', async () => {
     const corefile = KUBEADM_COREFILE.replace('forward . /etc/resolv.conf', 'forward . 127.0.0.1')
-    const scope = mockDnsCluster({configMap: corednsConfigMap(corefile)})
-    const r = await dns()
-    scope.done()
-    assert.equal(r.exitCode, 1, r.stderr)
-    const root = r.report.diagnosis.rootCause
-    assert.equal(root.checkId, 'dns.corefile')
+    const r = await runDns({configMap: corednsConfigMap(corefile)})
+    const root = rootCause(r, 'dns.corefile')
     const line = corefile.split('\n').findIndex((l) => l.includes('forward . 127.0.0.1')) + 1
     assert.equal(line, 13)
     assert.match(root.summary, /^Corefile line 13: forward to 127\.0\.0\.1: a loopback address inside the CoreDNS pod is CoreDNS itself/)
@@ -111,20 +85,14 @@ describe('kubectl netdiag dns: the DNS server (nock)', () => {
   it('a Corefile without the kubernetes plugin: Service names cannot resolve, named at the server block line', async () => {
     const corefile = KUBEADM_COREFILE.replace(/ {4}kubernetes cluster\.local[^}]*\}\n/, '')
     assert.doesNotMatch(corefile, /kubernetes/)
-    const scope = mockDnsCluster({configMap: corednsConfigMap(corefile)})
-    const r = await dns()
-    scope.done()
-    assert.equal(r.exitCode, 1, r.stderr)
-    const root = r.report.diagnosis.rootCause
-    assert.equal(root.checkId, 'dns.corefile')
+    const r = await runDns({configMap: corednsConfigMap(corefile)})
+    const root = rootCause(r, 'dns.corefile')
     assert.match(root.summary, /^Corefile line 1: Server block \.:53 serves cluster\.local\. but has no kubernetes plugin: Service and pod names cannot resolve/)
     assert.match(root.remediation, /Add `kubernetes cluster\.local in-addr\.arpa ip6\.arpa/)
   })
 
   it('NodeLocal DNSCache detected and healthy: passes, naming the link-local IP pods should use', async () => {
-    const scope = mockDnsCluster({kubeSystemDaemonSets: [kubeProxyDaemonSet(), nodeLocalDnsDaemonSet()]})
-    const r = await dns()
-    scope.done()
+    const r = await runDns({kubeSystemDaemonSets: [kubeProxyDaemonSet(), nodeLocalDnsDaemonSet()]})
     assert.equal(r.exitCode, 0, r.stderr)
     const check = r.check('dns.nodelocal')
     assert.equal(check.status, 'pass')
@@ -133,12 +101,8 @@ describe('kubectl netdiag dns: the DNS server (nock)', () => {
   })
 
   it('NodeLocal DNSCache not ready on one node: root cause, with the nodes to look at', async () => {
-    const scope = mockDnsCluster({kubeSystemDaemonSets: [kubeProxyDaemonSet(), nodeLocalDnsDaemonSet({ready: 2})]})
-    const r = await dns()
-    scope.done()
-    assert.equal(r.exitCode, 1, r.stderr)
-    const root = r.report.diagnosis.rootCause
-    assert.equal(root.checkId, 'dns.nodelocal')
+    const r = await runDns({kubeSystemDaemonSets: [kubeProxyDaemonSet(), nodeLocalDnsDaemonSet({ready: 2})]})
+    const root = rootCause(r, 'dns.nodelocal')
     assert.equal(root.summary, 'NodeLocal DNSCache kube-system/node-local-dns is ready on 2 of 3 nodes: pods on the others send DNS to 169.254.20.10, where nothing answers')
     assert.match(root.remediation, /kubectl -n kube-system get pods -l k8s-app=node-local-dns -o wide/)
   })

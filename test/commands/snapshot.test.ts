@@ -1,13 +1,12 @@
 import nock from 'nock'
 import assert from 'node:assert/strict'
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {after, afterEach, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
+import {writeTempFile} from '../helpers/files.js'
 import {corednsConfigMap, corednsDeployment, corednsPod, kubeDnsService, kubeDnsSlice} from '../helpers/dns-fixtures.js'
 import {TEST_SERVER, writeKubeconfig} from '../helpers/kubeconfig.js'
 import {flannelDaemonSet, kindNodes, kubeProxyConfigMap, kubeProxyDaemonSet} from '../helpers/path-fixtures.js'
+import {strictNock} from '../helpers/nock.js'
 import {run} from '../helpers/run.js'
 import {assertValidReport} from '../helpers/schema.js'
 import {backendPods, list, namespace, service} from '../helpers/svc-fixtures.js'
@@ -100,19 +99,8 @@ function assertOfflineHealthy(r: Awaited<ReturnType<typeof offlineDns>>) {
   assert.equal(r.check('preflight.access'), undefined, 'no access review offline')
 }
 
-function tempFile(name: string, text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'netdiag-snap-')), name)
-  writeFileSync(path, text)
-  return path
-}
-
 describe('kubectl netdiag snapshot (nock)', () => {
-  before(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    process.exitCode = undefined
-  })
-  after(() => nock.enableNetConnect())
+  strictNock()
 
   it('writes one List whose items carry apiVersion and kind, never Secrets, and only the allowed kube-system ConfigMaps', async () => {
     const r = await takeSnapshot()
@@ -134,7 +122,7 @@ describe('kubectl netdiag snapshot (nock)', () => {
   })
 
   it('--snapshot round trip: the written file drives dns -o json with probes skipped as offline and no network call', async () => {
-    const file = tempFile('cluster.json', (await takeSnapshot()).stdout)
+    const file = writeTempFile('cluster.json', (await takeSnapshot()).stdout)
     nock.cleanAll()
     assertOfflineHealthy(await offlineDns([file]))
   })
@@ -144,7 +132,7 @@ describe('kubectl netdiag snapshot (nock)', () => {
     nock.cleanAll()
     const isConfigMap = (i: Item) => i.kind === 'ConfigMap'
     const text = `${JSON.stringify({...snapshot, items: snapshot.items.filter((i: Item) => !isConfigMap(i))}, null, 4)}\n${JSON.stringify({...snapshot, items: snapshot.items.filter(isConfigMap)}, null, 4)}\n`
-    const r = await offlineDns([tempFile('cluster.json', text)])
+    const r = await offlineDns([writeTempFile('cluster.json', text)])
     assertOfflineHealthy(r)
     assert.match(r.check('dns.corefile').summary, /^Corefile serves \.:53 with the kubernetes plugin for cluster\.local/)
   })
@@ -153,8 +141,8 @@ describe('kubectl netdiag snapshot (nock)', () => {
     const snapshot = JSON.parse((await takeSnapshot()).stdout)
     nock.cleanAll()
     const isConfigMap = (i: Item) => i.kind === 'ConfigMap'
-    const objects = tempFile('objects.json', JSON.stringify({...snapshot, items: snapshot.items.filter((i: Item) => !isConfigMap(i))}))
-    const configMaps = tempFile('configmaps.json', JSON.stringify({...snapshot, items: snapshot.items.filter(isConfigMap)}))
+    const objects = writeTempFile('objects.json', JSON.stringify({...snapshot, items: snapshot.items.filter((i: Item) => !isConfigMap(i))}))
+    const configMaps = writeTempFile('configmaps.json', JSON.stringify({...snapshot, items: snapshot.items.filter(isConfigMap)}))
     const r = await offlineDns([objects, configMaps])
     assertOfflineHealthy(r)
     assert.match(r.check('dns.corefile').summary, /^Corefile serves \.:53/)

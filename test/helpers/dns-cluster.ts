@@ -1,6 +1,8 @@
 import nock from 'nock'
+import assert from 'node:assert/strict'
 
 import type {ConfigMap, DaemonSet, Deployment, EndpointSlice, NetworkPolicy, Pod, Service} from '../../src/cluster/types.js'
+import {forbiddenStatus, notFoundStatus} from './api-status.js'
 import {COREDNS_PODS, HEALTHY_LOG, corednsConfigMap, corednsDeployment, corednsPod, kubeDnsService, kubeDnsSlice} from './dns-fixtures.js'
 import {TEST_SERVER, writeKubeconfig} from './kubeconfig.js'
 import {flannelDaemonSet, kindNodes, kubeProxyDaemonSet} from './path-fixtures.js'
@@ -10,17 +12,6 @@ import {backendPods, list, namespace} from './svc-fixtures.js'
 
 const SSAR = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'
 const KS = '/api/v1/namespaces/kube-system'
-const NOT_FOUND = (kind: string, name: string) => ({kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `${kind} "${name}" not found`, reason: 'NotFound', details: {name, kind}, code: 404})
-
-const FORBIDDEN_POLICIES = {
-  kind: 'Status',
-  apiVersion: 'v1',
-  status: 'Failure',
-  message: 'networkpolicies.networking.k8s.io is forbidden: User "dev" cannot list resource "networkpolicies" in API group "networking.k8s.io" in the namespace "shop"',
-  reason: 'Forbidden',
-  details: {group: 'networking.k8s.io', kind: 'networkpolicies'},
-  code: 403,
-}
 
 type Attributes = {verb: string; resource: string; subresource?: string; namespace?: string}
 
@@ -88,7 +79,7 @@ export function mockDnsCluster(c: DnsCluster = {}): nock.Scope {
     .reply(200, list('DaemonSetList', [...(c.kubeSystemDaemonSets ?? [kubeProxyDaemonSet()]), ...(c.cniDaemonSets ?? [flannelDaemonSet()])], 'apps/v1'))
     .get('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies')
     .reply(
-      ...((c.policies === 'forbidden' ? [403, FORBIDDEN_POLICIES] : [200, list('NetworkPolicyList', c.policies ?? [], 'networking.k8s.io/v1')]) as [number, object]),
+      ...((c.policies === 'forbidden' ? [403, forbiddenStatus('networkpolicies.networking.k8s.io', 'list', {namespace: 'shop'})] : [200, list('NetworkPolicyList', c.policies ?? [], 'networking.k8s.io/v1')]) as [number, object]),
     )
     .get('/apis/networking.k8s.io/v1/namespaces/kube-system/networkpolicies')
     .reply(200, list('NetworkPolicyList', c.dnsPolicies ?? [], 'networking.k8s.io/v1'))
@@ -98,7 +89,7 @@ export function mockDnsCluster(c: DnsCluster = {}): nock.Scope {
   else scope.get('/api/v1/namespaces/shop/pods').reply(200, list('PodList', c.clients ?? backendPods()))
 
   if (c.service === null) {
-    scope.get(`${KS}/services/kube-dns`).reply(404, NOT_FOUND('services', 'kube-dns'))
+    scope.get(`${KS}/services/kube-dns`).reply(404, notFoundStatus('services', 'kube-dns'))
     scope.get(`${KS}/services`).query({labelSelector: 'k8s-app=kube-dns'}).reply(200, list('ServiceList', []))
   } else {
     scope.get(`${KS}/services/kube-dns`).reply(200, c.service ?? kubeDnsService())
@@ -109,7 +100,7 @@ export function mockDnsCluster(c: DnsCluster = {}): nock.Scope {
       .query({labelSelector: 'kubernetes.io/service-name=kube-dns'})
       .reply(200, list('EndpointSliceList', c.slices ?? [kubeDnsSlice(pods)], 'discovery.k8s.io/v1'))
   }
-  if (c.configMap === null) scope.get(`${KS}/configmaps/coredns`).reply(404, NOT_FOUND('configmaps', 'coredns'))
+  if (c.configMap === null) scope.get(`${KS}/configmaps/coredns`).reply(404, notFoundStatus('configmaps', 'coredns'))
   else scope.get(`${KS}/configmaps/coredns`).reply(200, c.configMap ?? corednsConfigMap())
 
   if (!refused('get', 'pods', 'log')) {
@@ -134,4 +125,20 @@ export async function dns(extra: string[] = ['--no-probe']) {
   const check = (id: string) => report?.checks.find((c: {id: string}) => c.id === id)
   const statuses = () => Object.fromEntries((report?.checks ?? []).map((c: {id: string; status: string}) => [c.id, c.status]))
   return {...result, report: report as Report, check, statuses}
+}
+
+/** mockDnsCluster, then dns: every request the mock expects must really have been made. */
+export async function runDns(c: DnsCluster = {}, extra?: string[]) {
+  const scope = mockDnsCluster(c)
+  const r = await dns(extra)
+  scope.done()
+  return r
+}
+
+/** The run found a failure (exit 1) whose root cause is `checkId`; returns that root cause. */
+export function rootCause(r: Awaited<ReturnType<typeof dns>>, checkId: string): Report {
+  assert.equal(r.exitCode, 1, r.stderr)
+  const root = r.report.diagnosis.rootCause
+  assert.equal(root?.checkId, checkId, JSON.stringify(r.report.diagnosis))
+  return root
 }
