@@ -9,6 +9,7 @@ import {runDns} from '../helpers/dns-cluster.js'
 import {assertOneLineError} from '../helpers/errors.js'
 import {TEST_SERVER, TEST_TOKEN, writeKubeconfig} from '../helpers/kubeconfig.js'
 import {strictNock} from '../helpers/nock.js'
+import {node} from '../helpers/path-fixtures.js'
 import {run} from '../helpers/run.js'
 import {namespace} from '../helpers/svc-fixtures.js'
 
@@ -33,6 +34,17 @@ describe('bad input and API failures at the command level: one line, the DESIGN.
       assertOneLineError(r, 2, /^namespace "nope" not found; list them with: kubectl get namespaces$/)
     })
   }
+
+  it('node: an unknown --node-namespace for its debug pods is exit 2', async () => {
+    const scope = version()
+      .get('/api/v1/nodes/kind-worker')
+      .reply(200, node({name: 'kind-worker'}))
+      .get('/api/v1/namespaces/nope')
+      .reply(404, notFoundStatus('namespaces', 'nope'))
+    const r = await run(['node', 'kind-worker', '--node-namespace', 'nope', '--kubeconfig', writeKubeconfig(), '-o', 'json'])
+    scope.done()
+    assertOneLineError(r, 2, /^namespace "nope" not found; list them with: kubectl get namespaces$/)
+  })
 
   for (const command of ['dns', 'svc']) {
     it(`${command} --from-pod: an unknown pod is exit 2`, async () => {

@@ -57,6 +57,23 @@ describe('kubectl netdiag dns: policies and the pod DNS config (nock)', () => {
     assert.deepEqual(r.report.diagnosis.findings, ['dns.policy-enforcement', 'dns.policy'])
   })
 
+  it('--fail-on warn turns the decorative-policy warning into exit 1', async () => {
+    const r = await runDns({policies: [defaultDenyEgress()], cniDaemonSets: [flannelDaemonSet()]}, ['--no-probe', '--fail-on', 'warn'])
+    assert.equal(r.exitCode, 1, r.stderr)
+    assert.equal(r.report.status, 'warn')
+  })
+
+  it('pods/log denied in pre-flight: dns.logs is skipped (forbidden), preflight.access warns with the rule to grant; exit 0', async () => {
+    const r = await runDns({deny: (a) => a.resource === 'pods' && a.subresource === 'log'})
+    assert.equal(r.exitCode, 0, r.stderr)
+    assert.equal(r.check('dns.logs').status, 'skip')
+    assert.equal(r.check('dns.logs').skippedBecause, 'forbidden')
+    const access = r.check('preflight.access')
+    assert.equal(access.status, 'warn')
+    assert.equal(access.summary, 'not allowed to get pods/log in namespace kube-system: 1 check(s) skipped (dns.logs)')
+    assert.match(access.remediation, /resources: \["pods\/log"\]\n {2}verbs: \["get"\]/)
+  })
+
   it('--from-pod with dnsPolicy Default: a warning that Service names do not resolve from it', async () => {
     const fromPod = frontend('Default')
     const r = await runDns({fromPod}, ['--no-probe', '--from-pod', 'frontend-5c7d8b9f6-qw2er'])
