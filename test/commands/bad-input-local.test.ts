@@ -1,9 +1,11 @@
 import nock from 'nock'
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
 import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
+import {fileURLToPath} from 'node:url'
 
 import {assertOneLineError, withEnv} from '../helpers/errors.js'
 import {writeTempFile} from '../helpers/files.js'
@@ -93,6 +95,15 @@ describe('bad input without a cluster: one line, the DESIGN.md exit code', () =>
     } finally {
       nock.emitter.removeListener('no match', listener)
     }
+  })
+
+  it('a real process prints the message as one unwrapped line (CI logs are not a terminal), kubectl style', () => {
+    const home = mkdtempSync(join(tmpdir(), 'netdiag-home-'))
+    const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+    const result = spawnSync(process.execPath, [bin, 'dns'], {env: {PATH: process.env.PATH, HOME: home, KUBECONFIG: '/nonexistent/config'}, encoding: 'utf8'})
+    assert.equal(result.status, 3, result.stderr)
+    assert.equal(result.stdout, '')
+    assert.equal(result.stderr, 'error: no kubeconfig found (looked at KUBECONFIG=/nonexistent/config): pass --kubeconfig FILE, set KUBECONFIG, or use --snapshot FILE for offline analysis\n')
   })
 
   it('--kubeconfig naming a missing file is bad input, exit 2', async () => {

@@ -5,8 +5,9 @@ import type {CommandRun} from './run.js'
 const OCLIF_HELP_HINT = 'See more help with --help'
 
 /**
- * A bad-input run: nothing on stdout, exactly one line on stderr matching `message`, no stack trace, `exitCode`.
- * oclif's own flag-parsing errors add its help hint as a second line; `parseError` allows exactly that.
+ * A bad-input run: nothing on stdout, exactly one line `error: MESSAGE` on stderr with MESSAGE matching
+ * `message`, no stack trace, `exitCode`. oclif's own flag-parsing errors have no prefix and add its help hint
+ * as a second line; `parseError` expects exactly that.
  */
 export function assertOneLineError(r: CommandRun, exitCode: number, message: RegExp, options: {parseError?: boolean} = {}): void {
   assert.equal(r.exitCode, exitCode, r.stderr)
@@ -14,7 +15,8 @@ export function assertOneLineError(r: CommandRun, exitCode: number, message: Reg
   const lines = r.stderr.trimEnd().split('\n')
   if (options.parseError) assert.equal(lines.pop(), OCLIF_HELP_HINT)
   assert.equal(lines.length, 1, `one line expected, got:\n${r.stderr}`)
-  assert.match(lines[0], message)
+  assert.match(lines[0], options.parseError ? /^(?!error: )/ : /^error: /)
+  assert.match(lines[0].replace(/^error: /, ''), message)
   assert.doesNotMatch(r.stderr, /\n\s+at |Error:|\.js:\d+/)
 }
 
