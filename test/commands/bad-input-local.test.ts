@@ -106,6 +106,16 @@ describe('bad input without a cluster: one line, the DESIGN.md exit code', () =>
     assert.equal(result.stderr, 'error: no kubeconfig found (looked at KUBECONFIG=/nonexistent/config): pass --kubeconfig FILE, set KUBECONFIG, or use --snapshot FILE for offline analysis\n')
   })
 
+  it('an empty kubeconfig file is "no kubeconfig" (exit 3), like one without a current context, never a JavaScript error', async () => {
+    for (const [text, message] of [
+      ['', /^kubeconfig \S+ is empty: pass --kubeconfig FILE, set KUBECONFIG, or use --snapshot FILE for offline analysis$/],
+      ['{}', /^the kubeconfig has no current context: pass --context, or run kubectl config use-context NAME$/],
+    ] as const) {
+      const r = await run(['dns', '--kubeconfig', writeTempFile('config', text)])
+      assertOneLineError(r, 3, message)
+    }
+  })
+
   it('--kubeconfig naming a missing file is bad input, exit 2', async () => {
     const r = await run(['dns', '--kubeconfig', '/nonexistent/config'])
     assertOneLineError(r, 2, /^kubeconfig file \/nonexistent\/config does not exist \(from --kubeconfig\)$/)
