@@ -32,7 +32,8 @@ describe('kubectl netdiag dns: the DNS server (nock)', () => {
     const root = rootCause(r, 'dns.pods')
     assert.match(root.summary, /^CoreDNS \(Deployment kube-system\/coredns\) has 0 of 2 pods ready: coredns-668d6bf9bc-4xkqp CrashLoopBackOff \(Error, 9 restarts\); coredns-668d6bf9bc-t8m2z CrashLoopBackOff \(Error, 9 restarts\)/)
     assert.match(root.summary, /the logs say: CoreDNS detected a forwarding loop \(127\.0\.0\.1:44358 -> :53 zone \.\).*plugin\/loop: Loop \(127\.0\.0\.1:44358 -> :53\) detected/)
-    assert.match(root.remediation, /kubectl -n kube-system logs coredns-668d6bf9bc-4xkqp --previous/)
+    // The fix the crash log points to first; reading the log is no longer the first advice.
+    assert.match(root.remediation, /^Give CoreDNS real upstreams: kubelet resolvConf: \/run\/systemd\/resolve\/resolv\.conf .*; kubectl -n kube-system logs coredns-668d6bf9bc-4xkqp --previous/)
     assert.deepEqual(root.objects[0], {kind: 'Deployment', namespace: 'kube-system', name: 'coredns'})
     // Consequences come after the cause, never instead of it.
     assert.equal(r.check('dns.endpoints').status, 'fail')
