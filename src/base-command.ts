@@ -143,12 +143,19 @@ export abstract class NetdiagCommand extends Command {
 
   /** NetdiagError → its one-line message and exit code; never a stack trace unless DEBUG is set. */
   protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    if (error instanceof NetdiagError) {
-      return this.error(error.message, {exit: error.exitCode})
-    }
+    if (error instanceof NetdiagError) return this.fail(error.message, error.exitCode)
     if (error instanceof Errors.ExitError || error instanceof Errors.CLIError || (error as {oclif?: unknown}).oclif) return super.catch(error)
     if (process.env.DEBUG) return super.catch(error)
-    return this.error(`internal error: ${error.message.split('\n')[0]} (set DEBUG=* for the stack trace)`, {exit: ExitCode.failed})
+    return this.fail(`internal error: ${error.message.split('\n')[0]} (set DEBUG=* for the stack trace)`, ExitCode.failed)
+  }
+
+  /**
+   * `error: MESSAGE` on one line, as kubectl prints errors. oclif's this.error wraps at 80 columns when stderr
+   * is not a terminal, which splits the message mid-sentence in CI logs and breaks grep.
+   */
+  private fail(message: string, exit: number): never {
+    process.stderr.write(`error: ${message}\n`)
+    return this.exit(exit)
   }
 }
 

@@ -45,7 +45,13 @@ export type GlobalFlags = {
 
 /** kubectl-style durations: 30s, 2m, 1m30s, 500ms, or a bare number of seconds. */
 export function parseDuration(text: string, flag = '--timeout'): number {
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  const invalid = () => badInput(`invalid ${flag} "${text}": use a duration such as 30s, 2m or 1m30s`)
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    // A zero timeout would make every API call time out at once (exit 3) instead of being bad usage.
+    const ms = Math.round(Number(text) * 1000)
+    if (ms <= 0) throw invalid()
+    return ms
+  }
   const pattern = /(\d+(?:\.\d+)?)(ms|s|m|h)/g
   let total = 0
   let consumed = 0
@@ -53,6 +59,6 @@ export function parseDuration(text: string, flag = '--timeout'): number {
     total += Number(match[1]) * {ms: 1, s: 1000, m: 60_000, h: 3_600_000}[match[2] as 'ms' | 's' | 'm' | 'h']
     consumed += match[0].length
   }
-  if (consumed !== text.length || total <= 0) throw badInput(`invalid ${flag} "${text}": use a duration such as 30s, 2m or 1m30s`)
+  if (consumed !== text.length || total <= 0) throw invalid()
   return Math.round(total)
 }

@@ -1,5 +1,5 @@
 import {KubeConfig} from '@kubernetes/client-node'
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {delimiter, join} from 'node:path'
 
@@ -65,13 +65,15 @@ function loadKubeConfig(kc: KubeConfig, options: ConnectionOptions, env: NodeJS.
     if (!existsSync(options.kubeconfig)) {
       throw new NetdiagError(`kubeconfig file ${options.kubeconfig} does not exist (from --kubeconfig)`, ExitCode.badInput, 'bad-input')
     }
-    kc.loadFromFile(options.kubeconfig)
+    loadFile(kc, options.kubeconfig)
     return
   }
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((file) => file && existsSync(file))
   if (fromEnv.length > 0) {
-    kc.loadFromFile(fromEnv[0])
-    for (const file of fromEnv.slice(1)) {
+    // Empty files in the list contribute nothing (as with kubectl); only an all-empty list is an error.
+    const withContent = fromEnv.filter((file) => readFileSync(file, 'utf8').trim() !== '')
+    loadFile(kc, withContent[0] ?? fromEnv[0])
+    for (const file of withContent.slice(1)) {
       const next = new KubeConfig()
       next.loadFromFile(file)
       // kubectl merges a KUBECONFIG list with the first file winning; client-node's mergeConfig throws on
@@ -82,7 +84,7 @@ function loadKubeConfig(kc: KubeConfig, options: ConnectionOptions, env: NodeJS.
   }
   const home = join(env.HOME ?? homedir(), '.kube', 'config')
   if (!env.KUBECONFIG && existsSync(home)) {
-    kc.loadFromFile(home)
+    loadFile(kc, home)
     return
   }
   if (existsSync(SERVICE_ACCOUNT_TOKEN) && env.KUBERNETES_SERVICE_HOST) {
@@ -95,6 +97,14 @@ function loadKubeConfig(kc: KubeConfig, options: ConnectionOptions, env: NodeJS.
     ExitCode.unreachable,
     'no-kubeconfig',
   )
+}
+
+/** client-node fails on an empty file with a TypeError ("reading 'clusters'"); an empty kubeconfig is no kubeconfig. */
+function loadFile(kc: KubeConfig, path: string): void {
+  if (readFileSync(path, 'utf8').trim() === '') {
+    throw new NetdiagError(`kubeconfig ${path} is empty: pass --kubeconfig FILE, set KUBECONFIG, or use --snapshot FILE for offline analysis`, ExitCode.unreachable, 'no-kubeconfig')
+  }
+  kc.loadFromFile(path)
 }
 
 function mergeFirstWins(into: KubeConfig, from: KubeConfig): void {

@@ -1,8 +1,8 @@
 import {redactForSnapshot} from './snapshot-redact.js'
 import type {ClusterView} from './view.js'
 
-/** kube-system ConfigMaps the analysis reads; nothing else (they may hold credentials). */
-export const SNAPSHOT_CONFIGMAP_PATTERN = /coredns|kube-proxy|cni|calico|cilium|flannel|node-local-dns/
+/** kube-system ConfigMaps the analysis reads, by the names the snapshot contract lists; nothing else (they may hold credentials). */
+export const SNAPSHOT_CONFIGMAP_PATTERN = /coredns|kube-proxy|cni|calico|cilium|flannel/
 
 /**
  * What `kubectl get namespaces,nodes,pods,services,endpointslices,networkpolicies,deployments,daemonsets -A -o json`

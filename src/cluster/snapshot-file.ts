@@ -31,11 +31,11 @@ export function parseSnapshot(text: string, path = 'snapshot'): SnapshotObject[]
   const documents = splitJsonDocuments(text, path)
   if (documents.length === 0) throw badInput(`snapshot ${path} is empty; ${HOW_TO_MAKE}`)
   const objects: SnapshotObject[] = []
-  for (const document of documents) collect(document, path, objects)
+  for (const document of documents) collect(document, path, objects, true)
   return objects
 }
 
-function collect(document: unknown, path: string, into: SnapshotObject[]): void {
+function collect(document: unknown, path: string, into: SnapshotObject[], topLevel = false): void {
   if (!document || typeof document !== 'object' || Array.isArray(document)) {
     throw badInput(`snapshot ${path} holds a JSON value that is not a Kubernetes object or List; ${HOW_TO_MAKE}`)
   }
@@ -53,7 +53,11 @@ function collect(document: unknown, path: string, into: SnapshotObject[]): void 
     }
     return
   }
-  // Secrets are never read, even if someone put them in the file; unknown kinds are ignored.
+  // A whole document of another kind is the wrong file (a kubeconfig, a Secret), not a snapshot: say so
+  // instead of analysing nothing. Inside a List, Secrets and unknown kinds are ignored, never read.
+  if (topLevel && !KNOWN.has(object.kind)) {
+    throw badInput(`snapshot ${path} holds a ${object.kind}, not a Kubernetes List of the objects netdiag reads; ${HOW_TO_MAKE}`)
+  }
   if (KNOWN.has(object.kind)) into.push(object as SnapshotObject)
 }
 

@@ -1,6 +1,6 @@
 import nock from 'nock'
 import assert from 'node:assert/strict'
-import {after, afterEach, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {TEST_SERVER, writeKubeconfig} from '../helpers/kubeconfig.js'
 import {
@@ -17,6 +17,7 @@ import {
   pathPod,
   sandboxEvent,
 } from '../helpers/path-fixtures.js'
+import {strictNock} from '../helpers/nock.js'
 import {run} from '../helpers/run.js'
 import {assertValidReport} from '../helpers/schema.js'
 
@@ -85,12 +86,7 @@ async function nodeCommand(args: string[]) {
 }
 
 describe('kubectl netdiag node (nock)', () => {
-  before(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    process.exitCode = undefined
-  })
-  after(() => nock.enableNetConnect())
+  strictNock()
 
   it('one healthy node: every API check passes, probes are skipped (no debug pod is created)', async () => {
     const scope = mockCluster({one: 'kind-worker'})

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict'
 import {writeFileSync, mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {after, afterEach, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import {TEST_SERVER, writeKubeconfig} from '../helpers/kubeconfig.js'
 import {db, flannelConfigMap, flannelDaemonSet, kindNodes, list, namespace, networkPolicy, networkPolicyAgentDaemonSet, node, pathPod, web} from '../helpers/path-fixtures.js'
+import {strictNock} from '../helpers/nock.js'
 import {run} from '../helpers/run.js'
 import {assertValidReport} from '../helpers/schema.js'
 
@@ -62,12 +63,7 @@ async function path(args: string[] = ['web-7d9c6b7f5-x2x8q', 'db-0', '-n', 'shop
 }
 
 describe('kubectl netdiag path (nock)', () => {
-  before(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    process.exitCode = undefined
-  })
-  after(() => nock.enableNetConnect())
+  strictNock()
 
   it('healthy cross-node path: pods, no policy, flannel VXLAN nodes; probes skipped; ports default to the declared ones', async () => {
     const scope = mockCluster({})

@@ -1,8 +1,10 @@
 import nock from 'nock'
 import assert from 'node:assert/strict'
-import {after, afterEach, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
+import {notFoundStatus} from '../helpers/api-status.js'
 import {TEST_SERVER, writeKubeconfig} from '../helpers/kubeconfig.js'
+import {strictNock} from '../helpers/nock.js'
 import {run} from '../helpers/run.js'
 import {assertValidReport} from '../helpers/schema.js'
 import {
@@ -68,6 +70,18 @@ function mockCluster(c: Cluster) {
   return scope
 }
 
+/** shop has no Service backend: the 404, then where svc.service looks for one (other namespaces, similar names in shop). */
+function mockMissingService(elsewhere: unknown[], inShop: unknown[]) {
+  return mockCluster({})
+    .get('/api/v1/namespaces/shop/services/backend')
+    .reply(404, notFoundStatus('services', 'backend'))
+    .get('/api/v1/services')
+    .query({fieldSelector: 'metadata.name=backend'})
+    .reply(200, list('ServiceList', elsewhere))
+    .get('/api/v1/namespaces/shop/services')
+    .reply(200, list('ServiceList', inShop))
+}
+
 async function svc(extra: string[] = []) {
   const result = await run(['svc', 'backend', '-n', 'shop', '--kubeconfig', writeKubeconfig(), '-o', 'json', '--no-probe', ...extra])
   const report = result.stdout ? JSON.parse(result.stdout) : undefined
@@ -77,13 +91,7 @@ async function svc(extra: string[] = []) {
 }
 
 describe('kubectl netdiag svc (nock)', () => {
-  before(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    // oclif's Command.catch sets process.exitCode for `this.exit(1)`; in-process, it would fail this test file.
-    process.exitCode = undefined
-  })
-  after(() => nock.enableNetConnect())
+  strictNock()
 
   it('a healthy Deployment + Service passes every API check and exits 0', async () => {
     const pods = backendPods()
@@ -115,14 +123,7 @@ describe('kubectl netdiag svc (nock)', () => {
   })
 
   it('a Service in another namespace: fail (exit 1, not 2) naming NAME.OTHERNS', async () => {
-    const scope = mockCluster({})
-      .get('/api/v1/namespaces/shop/services/backend')
-      .reply(404, {kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'services "backend" not found', reason: 'NotFound', details: {name: 'backend', kind: 'services'}, code: 404})
-      .get('/api/v1/services')
-      .query({fieldSelector: 'metadata.name=backend'})
-      .reply(200, list('ServiceList', [service({namespace: 'payments'})]))
-      .get('/api/v1/namespaces/shop/services')
-      .reply(200, list('ServiceList', [service({name: 'frontend'})]))
+    const scope = mockMissingService([service({namespace: 'payments'})], [service({name: 'frontend'})])
     const r = await svc()
     scope.done()
     assert.equal(r.exitCode, 1, r.stderr)
@@ -131,6 +132,18 @@ describe('kubectl netdiag svc (nock)', () => {
     assert.match(r.report.diagnosis.rootCause.remediation, /kubectl netdiag svc backend -n payments/)
     for (const id of ['svc.type', 'svc.selector', 'svc.kube-proxy']) assert.equal(r.check(id).skippedBecause, 'svc.service', id)
     assert.equal(r.check('svc.endpoints').skippedBecause, 'svc.selector')
+  })
+
+  it('a Service that exists nowhere: a diagnosis (exit 1), not bad input, naming the similar names in the namespace', async () => {
+    const scope = mockMissingService([], [service({name: 'backends'}), service({name: 'frontend'})])
+    const r = await svc()
+    scope.done()
+    assert.equal(r.exitCode, 1, r.stderr)
+    assert.equal(r.stderr, '')
+    const root = r.report.diagnosis.rootCause
+    assert.equal(root.checkId, 'svc.service')
+    assert.equal(root.summary, 'Service shop/backend does not exist in any namespace; Services in shop with similar names: backends')
+    assert.equal(root.remediation, 'check the name the client uses: kubectl -n shop get service backends')
   })
 
   it('a selector typo: root cause names the selector, the Deployment and its label, and the patch', async () => {

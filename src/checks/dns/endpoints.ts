@@ -1,7 +1,8 @@
+import {formatLabels, matchesSelector} from '../../analysis/labels.js'
 import type {EndpointSlice} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
 import {dnsPods, dnsService, isPodReady, podRef} from './facts.js'
-import {DNS_NAMESPACE, type DnsTarget} from './target.js'
+import {DNS_NAMESPACE, DNS_SELECTOR, type DnsTarget} from './target.js'
 
 /** The EndpointSlices of kube-dns list the ready CoreDNS pods, and only them. */
 export const dnsEndpointsCheck: Check<DnsTarget> = {
@@ -26,6 +27,17 @@ export const dnsEndpointsCheck: Check<DnsTarget> = {
       return {status: 'fail', summary: `Service ${DNS_NAMESPACE}/${name} has no EndpointSlices: its selector ${JSON.stringify(service.spec?.selector ?? {})} matches no pod, or the EndpointSlice controller is not running`, objects, details, remediation: `compare: kubectl -n ${DNS_NAMESPACE} get pods -l k8s-app=kube-dns --show-labels`}
     }
     if (ready.size === 0) {
+      const selector = service.spec?.selector ?? {}
+      // Ready pods the selector misses: the Service is broken, not CoreDNS (the controller keeps an empty slice).
+      if (readyPods.length > 0 && !readyPods.some((p) => matchesSelector({matchLabels: selector}, p.metadata?.labels))) {
+        return {
+          status: 'fail',
+          summary: `Service ${DNS_NAMESPACE}/${name} has no ready endpoints although ${readyPods.length} CoreDNS pod(s) are ready: its selector ${formatLabels(selector) || '(none)'} matches none of them (they carry ${DNS_SELECTOR}); every lookup to its ClusterIP times out`,
+          objects,
+          details,
+          remediation: `kubectl -n ${DNS_NAMESPACE} patch service ${name} --type=merge -p '{"spec":{"selector":{"k8s-app":"kube-dns"}}}'`,
+        }
+      }
       return {status: 'fail', summary: `Service ${DNS_NAMESPACE}/${name} has no ready endpoints: every lookup to its ClusterIP times out`, objects, details, remediation: 'fix the CoreDNS pods (see dns.pods); endpoints become ready with them'}
     }
     const stale = [...ready].filter((ip) => !readyPodIPs.has(ip))

@@ -22,28 +22,30 @@ export const dnsPodsCheck: Check<DnsTarget> = {
     const schedulable = nodes.filter((n) => !n.spec?.unschedulable).length
     const verdict = analyzeCorednsPods({deployment, pods, nodeCount: schedulable})
     let summary = verdict.summary
-    let crashSignature: string | undefined
+    let crash: {signature: string; remediation: string} | undefined
     if (verdict.status === 'fail' && view.source === 'live') {
-      crashSignature = await crashLogSignature(view, pods)
-      if (crashSignature) summary = `${summary}; the logs say: ${crashSignature}`
+      crash = await crashLogSignature(view, pods)
+      if (crash) summary = `${summary}; the logs say: ${crash.signature}`
     }
+    // We have read the crash log already: its fix comes first, "read the log" second.
+    const remediation = [crash?.remediation, verdict.remediation].filter(Boolean).join('; ')
     return {
       status: verdict.status,
       summary,
       objects: verdict.objects,
-      details: {...verdict.details, ...(crashSignature ? {crashSignature} : {})},
-      ...(verdict.remediation ? {remediation: verdict.remediation} : {}),
+      details: {...verdict.details, ...(crash ? {crashSignature: crash.signature} : {})},
+      ...(remediation ? {remediation} : {}),
     }
   },
 }
 
 /** For crash-looping pods, the first known signature in the previous container's log ("plugin/loop: Loop detected"). */
-async function crashLogSignature(view: ClusterView, pods: Pod[]): Promise<string | undefined> {
+async function crashLogSignature(view: ClusterView, pods: Pod[]): Promise<{signature: string; remediation: string} | undefined> {
   const restarted = pods.filter((p) => (p.status?.containerStatuses ?? []).some((c) => (c.restartCount ?? 0) > 0)).slice(0, 3)
   for (const pod of restarted) {
     const log = await view.podLogs(DNS_NAMESPACE, pod.metadata!.name!, {previous: true, tailLines: 200}).catch(() => '')
     const match = analyzeCorednsLogs(log).matches.find((m) => m.severity !== 'info')
-    if (match) return `${match.message} (${pod.metadata!.name}: "${match.example.slice(0, 160)}")`
+    if (match) return {signature: `${match.message} (${pod.metadata!.name}: "${match.example.slice(0, 160)}")`, remediation: match.remediation}
   }
   return undefined
 }

@@ -1,6 +1,7 @@
 import {formatLabels} from '../../analysis/labels.js'
 import {buildPolicyIndex, evaluateConnection, namespaceLabels, podEndpoint} from '../../analysis/network-policy.js'
 import type {ConnectionVerdict} from '../../analysis/network-policy.js'
+import {detectCni} from '../../analysis/node/cni-detect.js'
 import {MANAGED_BY_LABEL, MANAGED_BY_VALUE, ROLE_LABEL} from '../../cluster/debug-pod-spec.js'
 import type {Pod} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
@@ -23,6 +24,8 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
     {verb: 'list', group: 'networking.k8s.io', resource: 'networkpolicies', namespace: DNS_NAMESPACE},
     {verb: 'list', resource: 'pods', namespace},
     {verb: 'get', resource: 'namespaces'},
+    {verb: 'list', group: 'apps', resource: 'daemonsets'},
+    {verb: 'list', resource: 'nodes'},
   ],
   async run({view, target}) {
     const [here, dnsSide, pods, namespace, dnsNamespace, clients] = await Promise.all([
@@ -73,9 +76,12 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
       `${names} ${deciding.length > 1 ? 'block' : 'blocks'} ${side === 'ingress' ? `ingress to ${DNS_NAMESPACE}/${server.metadata?.name} on ${protocols} from` : `egress ${protocols} from`} ${worst.group.label}` +
       `${side === 'ingress' ? '' : ` to ${DNS_NAMESPACE}/kube-dns`}${nearMiss ? `; ${nearMiss.reason}` : ''}` +
       (blocked.length > 1 ? ` (${blocked.length} label groups affected)` : '')
+    // A static verdict only bites when something enforces policies: with flannel alone it is a warning.
+    const cni = await Promise.all([view.listDaemonSets(undefined), view.listNodes()]).then(([daemonSets, nodes]) => detectCni({daemonSets, nodes}), () => undefined)
+    const decorative = cni?.enforcesNetworkPolicy === false
     return {
-      status: worst.udp.allowed ? 'warn' : 'fail',
-      summary,
+      status: worst.udp.allowed || decorative ? 'warn' : 'fail',
+      summary: decorative ? `${summary}; but CNI ${cni.cni} does not enforce NetworkPolicy, so the policy is decorative` : summary,
       objects: deciding.map((p) => ({kind: 'NetworkPolicy', namespace: p.namespace, name: p.name})),
       details: {...details, blockedBy: side, nearMisses: [...worst.udp.egress.nearMisses, ...worst.udp.ingress.nearMisses, ...worst.tcp.egress.nearMisses, ...worst.tcp.ingress.nearMisses]},
       remediation: side === 'ingress' ? ingressFix(target.namespace) : egressFix(target.namespace),

@@ -36,6 +36,17 @@ describe('loadConnection', () => {
     assert.equal(c.server, TEST_SERVER)
   })
 
+  it('skips empty files in a KUBECONFIG list, and says an all-empty one is empty (exit 3)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kc-'))
+    writeFileSync(join(dir, 'empty'), '\n')
+    const second = writeKubeconfig({namespace: 'two'})
+    assert.equal(loadConnection({}, {KUBECONFIG: [join(dir, 'empty'), second].join(delimiter), HOME: emptyHome()}).namespace, 'two')
+    assert.throws(
+      () => loadConnection({}, {KUBECONFIG: join(dir, 'empty'), HOME: emptyHome()}),
+      (e: unknown) => e instanceof NetdiagError && e.exitCode === 3 && /^kubeconfig \S+ is empty: /.test(e.message),
+    )
+  })
+
   it('says "no kubeconfig found" with exit 3 instead of falling back to localhost:8080', () => {
     assert.throws(
       () => loadConnection({}, {HOME: emptyHome()}),
