@@ -131,10 +131,22 @@ export abstract class NetdiagCommand extends Command {
   }
 
   private async render(report: Report, flags: GlobalFlags): Promise<void> {
-    if (flags.output === 'json') {
-      const {renderJson} = await import('./report/json.js')
-      process.stdout.write(renderJson(report))
-      return
+    switch (flags.output) {
+      case 'json': {
+        const {renderJson} = await import('./report/json.js')
+        process.stdout.write(renderJson(report))
+        return
+      }
+      case 'yaml': {
+        const {renderYaml} = await import('./report/yaml.js')
+        process.stdout.write(renderYaml(report))
+        return
+      }
+      case 'junit': {
+        const {renderJunit} = await import('./report/junit.js')
+        process.stdout.write(renderJunit(report, {failOnWarn: flags['fail-on'] === 'warn'}))
+        return
+      }
     }
     const {renderTable} = await import('./report/table.js')
     const color = !flags['no-color'] && !process.env.NO_COLOR && Boolean(process.stdout.isTTY)

@@ -4,12 +4,17 @@ import {badInput} from './errors.js'
 
 export const DEFAULT_IMAGE = 'nicolaka/netshoot:latest'
 
+/** -o/--output; json, yaml and junit print one document on stdout and nothing else (no spinner). */
+export function outputFlag(formats: string[]) {
+  return Flags.string({char: 'o', description: 'Output format.', options: formats, default: 'table', helpGroup: 'GLOBAL'})
+}
+
 /** The flags every diagnosing command has, with kubectl's names and meaning. */
 export const globalFlags = {
   kubeconfig: Flags.string({description: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).', helpGroup: 'GLOBAL'}),
   context: Flags.string({description: 'The kubeconfig context to use.', helpGroup: 'GLOBAL'}),
   namespace: Flags.string({char: 'n', description: "Namespace (default: the context's namespace, else default).", helpGroup: 'GLOBAL'}),
-  output: Flags.string({char: 'o', description: 'Output format.', options: ['table', 'json'], default: 'table', helpGroup: 'GLOBAL'}),
+  output: outputFlag(['table', 'json', 'yaml', 'junit']),
   timeout: Flags.string({
     description: 'Per-check timeout, also the wait for a debug pod to start (e.g. 30s, 2m).',
     default: '60s',
