@@ -94,6 +94,8 @@ export abstract class NetdiagCommand extends Command {
       progress.stop()
       await session?.close()
     }
+    const damage = env.view.damage?.()
+    if (damage) throw damage
 
     const source = outcomes.find((o) => o.details?.probeSource)?.details?.probeSource as string | undefined
     const report = buildReport({
