@@ -46,6 +46,7 @@ class Scanner {
   private i = 0
   private keyStart = 0
   private keyEnd = 0
+  private itemKind?: string
   private metaName?: string
   private metaNamespace?: string
   private readonly b: Buffer
@@ -67,20 +68,12 @@ class Scanner {
   private list(into: IndexedItem[]): void {
     let kind: string | undefined
     let items: PartialItem[] | undefined
-    this.i++
-    for (;;) {
-      this.skipSpace()
-      if (this.b[this.i] === CLOSE_OBJECT) break
-      this.key()
-      this.expect(COLON)
-      if (this.is(KEY.kind)) kind = this.string()
-      else if (this.is(KEY.items)) items = this.items()
-      else this.value()
-      this.skipSpace()
-      if (this.b[this.i] === COMMA) this.i++
-      else if (this.b[this.i] !== CLOSE_OBJECT) throw new NotAList()
-    }
-    this.i++
+    this.object(() => {
+      if (this.b[this.i] === QUOTE && this.is(KEY.kind)) kind = this.string()
+      else if (this.b[this.i] === OPEN_ARRAY && this.is(KEY.items)) items = this.items()
+      else return false
+      return true
+    })
     if (!kind || !items || !(kind === 'List' || kind.endsWith('List'))) throw new NotAList()
     // A raw API list (PodList) carries no kind on its items; kubectl's List does.
     const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length)
@@ -93,62 +86,66 @@ class Scanner {
 
   private items(): PartialItem[] {
     const items: PartialItem[] = []
-    this.expect(OPEN_ARRAY)
+    this.i++
+    this.skipSpace()
+    if (this.b[this.i] === CLOSE_ARRAY) {
+      this.i++
+      return items
+    }
     for (;;) {
       this.skipSpace()
-      if (this.b[this.i] === CLOSE_ARRAY) break
       if (this.b[this.i] !== OPEN_OBJECT) throw new NotAList()
       items.push(this.item())
       this.skipSpace()
-      if (this.b[this.i] === COMMA) this.i++
-      else if (this.b[this.i] !== CLOSE_ARRAY) throw new NotAList()
+      const c = this.b[this.i++]
+      if (c === CLOSE_ARRAY) return items
+      if (c !== COMMA) throw new NotAList()
     }
-    this.i++
-    return items
   }
 
   /** One object; reads its top-level kind and metadata.name/namespace, skips the rest. */
   private item(): PartialItem {
     const start = this.i
-    let kind: string | undefined
-    this.metaName = undefined
-    this.metaNamespace = undefined
-    this.i++
-    for (;;) {
-      this.skipSpace()
-      if (this.b[this.i] === CLOSE_OBJECT) break
-      this.key()
-      this.expect(COLON)
-      this.skipSpace()
-      if (this.b[this.i] === QUOTE && this.is(KEY.kind)) kind = this.string()
-      else if (this.b[this.i] === OPEN_OBJECT && this.is(KEY.metadata)) this.metadata()
-      else this.value()
-      this.skipSpace()
-      if (this.b[this.i] === COMMA) this.i++
-      else if (this.b[this.i] !== CLOSE_OBJECT) throw new NotAList()
-    }
-    this.i++
+    this.itemKind = this.metaName = this.metaNamespace = undefined
+    this.object(this.itemMember)
     if (this.metaName === undefined) throw new NotAList()
-    return {kind, namespace: this.metaNamespace, name: this.metaName, start, end: this.i}
+    return {kind: this.itemKind, namespace: this.metaNamespace, name: this.metaName, start, end: this.i}
   }
 
-  /** Sets metaName and metaNamespace. */
-  private metadata(): void {
+  // Members as fields, not closures: item() runs for every object in the file.
+  private readonly itemMember = (): boolean => {
+    if (this.b[this.i] === QUOTE && this.is(KEY.kind)) this.itemKind = this.string()
+    else if (this.b[this.i] === OPEN_OBJECT && this.is(KEY.metadata)) this.object(this.metadataMember)
+    else return false
+    return true
+  }
+
+  private readonly metadataMember = (): boolean => {
+    if (this.b[this.i] !== QUOTE) return false
+    if (this.is(KEY.name)) this.metaName = this.string()
+    else if (this.is(KEY.namespace)) this.metaNamespace = this.string()
+    else return false
+    return true
+  }
+
+  /** Walks the object at this.i: `member` reads the value of a key it wants and says so, other values are skipped. */
+  private object(member: () => boolean): void {
     this.i++
+    this.skipSpace()
+    if (this.b[this.i] === CLOSE_OBJECT) {
+      this.i++
+      return
+    }
     for (;;) {
-      this.skipSpace()
-      if (this.b[this.i] === CLOSE_OBJECT) break
       this.key()
       this.expect(COLON)
       this.skipSpace()
-      if (this.b[this.i] === QUOTE && this.is(KEY.name)) this.metaName = this.string()
-      else if (this.b[this.i] === QUOTE && this.is(KEY.namespace)) this.metaNamespace = this.string()
-      else this.value()
+      if (!member()) this.value()
       this.skipSpace()
-      if (this.b[this.i] === COMMA) this.i++
-      else if (this.b[this.i] !== CLOSE_OBJECT) throw new NotAList()
+      const c = this.b[this.i++]
+      if (c === CLOSE_OBJECT) return
+      if (c !== COMMA) throw new NotAList()
     }
-    this.i++
   }
 
   /** Skips any value by bracket depth; a tight loop over the bytes, strings included (escapes skip a byte). */
