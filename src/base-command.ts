@@ -89,7 +89,7 @@ export abstract class NetdiagCommand extends Command {
     const progress = await startProgress(flags.output === 'table' && Boolean(process.stderr.isTTY), checks.length)
     let outcomes: CheckOutcome[]
     try {
-      outcomes = await runChecks(checks, {view: env.view, probes: session, target: spec.target, options: {noProbe, timeoutMs}, denied}, progress)
+      outcomes = await runChecks(checks, {view: env.view, probes: session, target: spec.target, options: {noProbe, timeoutMs, timings: flags.timings}, denied}, progress)
     } finally {
       progress.stop()
       await session?.close()

@@ -29,6 +29,7 @@ export const globalFlags = {
   image: Flags.string({description: 'Image for debug pods (a mirror, for air-gapped clusters).', env: 'NETDIAG_IMAGE', default: DEFAULT_IMAGE, helpGroup: 'GLOBAL'}),
   keep: Flags.boolean({description: 'Leave debug pods running for inspection (remove them with kubectl netdiag cleanup).', default: false, helpGroup: 'GLOBAL'}),
   'fail-on': Flags.string({description: 'Exit 1 when the diagnosis is at least this bad.', options: ['warn', 'fail'], default: 'fail', helpGroup: 'GLOBAL'}),
+  timings: Flags.boolean({description: "Add where each check's time went (API calls, debug pod start, probe exec) to its details.", default: false, helpGroup: 'GLOBAL'}),
   quiet: Flags.boolean({char: 'q', description: 'Table output: print only findings and the diagnosis.', default: false, helpGroup: 'GLOBAL'}),
   'no-color': Flags.boolean({description: 'No colours (also when NO_COLOR is set or stdout is not a terminal).', default: false, helpGroup: 'GLOBAL'}),
 }
@@ -45,6 +46,7 @@ export type GlobalFlags = {
   keep: boolean
   'fail-on': string
   quiet: boolean
+  timings?: boolean
   'no-color': boolean
 }
 
