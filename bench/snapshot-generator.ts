@@ -3,15 +3,19 @@
 // this file only decides how many, with which names, labels, addresses and policies.
 import {readFileSync} from 'node:fs'
 
-import {kubeProxyConfigMap, node} from '../test/helpers/path-fixtures.js'
-import {endpointSlice, kubeProxyDaemonSet, namespace, networkPolicy, pod, service} from '../test/helpers/svc-fixtures.js'
+import {kubeProxyConfigMap} from '../test/helpers/path-fixtures.js'
+import {endpointSlice, kubeProxyDaemonSet, namespace, pod, service} from '../test/helpers/svc-fixtures.js'
+import {agentPod, calicoDaemonSet, clusterNode, deployment} from './cluster-objects.js'
+import {Ids, seededRandom} from './random.js'
+import {teamPolicies} from './team-policies.js'
+import {controlPlaneCount, namespaceName, nodeIp, nodeName, podCidr, serviceIp, serviceName, tierOf} from './topology.js'
 
 type Json = Record<string, any>
 
 export interface SnapshotScale {
   namespaces: number
-  servicesPerNamespace: number
   /** Replicas per Deployment cycle through 3,7,5,4,6: five pods per Service on average. */
+  servicesPerNamespace: number
   policiesPerNamespace: number
   nodes: number
 }
@@ -29,9 +33,6 @@ export type SizeName = keyof typeof SIZES
 export const GENERATOR_VERSION = 1
 
 const REPLICAS = [3, 7, 5, 4, 6]
-const WORDS = ['web', 'api', 'auth', 'cart', 'checkout', 'catalog', 'search', 'orders', 'payments', 'inventory', 'shipping', 'notifications', 'recommendations', 'reviews', 'users', 'sessions', 'gateway', 'billing', 'reports', 'media', 'postgres', 'redis', 'kafka', 'worker', 'scheduler']
-const FRONTEND = new Set(['web', 'gateway'])
-const DATABASE = new Set(['postgres', 'redis', 'kafka'])
 const KUBE_VERSION = 'v1.32.2'
 const DNS_IP = '10.96.0.10'
 
@@ -40,76 +41,6 @@ export interface BenchTargets {
   service: {namespace: string; name: string}
   dnsNamespace: string
   path: {from: string; to: string}
-}
-
-/** mulberry32: small, fast, and the same sequence on every platform for a given seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-class Ids {
-  constructor(private readonly random: () => number) {}
-
-  /** Like the suffixes Kubernetes generates (no vowels, no confusable characters). */
-  suffix(length: number): string {
-    const alphabet = 'bcdfghjklmnpqrstvwxz2456789'
-    let text = ''
-    for (let i = 0; i < length; i++) text += alphabet[Math.floor(this.random() * alphabet.length)]
-    return text
-  }
-
-  uid(): string {
-    const hex = Array.from({length: 32}, () => Math.floor(this.random() * 16).toString(16)).join('')
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(this.random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20)}`
-  }
-
-  timestamp(): string {
-    return new Date(Date.UTC(2026, 9, 1) + Math.floor(this.random() * 50 * 86_400) * 1000).toISOString().replace('.000', '')
-  }
-}
-
-export function namespaceName(index: number): string {
-  return `team-${String(index).padStart(3, '0')}`
-}
-
-function serviceName(index: number): string {
-  const word = WORDS[index % WORDS.length]!
-  return index < WORDS.length ? word : `${word}-${Math.floor(index / WORDS.length)}`
-}
-
-function tierOf(name: string): 'frontend' | 'backend' | 'db' {
-  const word = name.replace(/-\d+$/, '')
-  return FRONTEND.has(word) ? 'frontend' : DATABASE.has(word) ? 'db' : 'backend'
-}
-
-function nodeName(index: number, scale: SnapshotScale): string {
-  const controlPlanes = controlPlaneCount(scale)
-  return index < controlPlanes ? `cp-${index + 1}` : `worker-${String(index - controlPlanes + 1).padStart(3, '0')}`
-}
-
-function controlPlaneCount(scale: SnapshotScale): number {
-  return scale.nodes >= 10 ? 3 : 1
-}
-
-function nodeIp(index: number): string {
-  const host = index + 10
-  return `172.20.${host >> 8}.${host & 255}`
-}
-
-function podCidr(index: number): string {
-  return `10.${244 + (index >> 8)}.${index & 255}.0/24`
-}
-
-function serviceIp(index: number): string {
-  const host = index + 256
-  return `10.${96 + (host >> 16)}.${(host >> 8) & 255}.${host & 255}`
 }
 
 export function benchTargets(scale: SnapshotScale): BenchTargets {
@@ -148,7 +79,7 @@ class Placement {
   }
 }
 
-interface App {
+export interface App {
   namespace: string
   name: string
   labels: Record<string, string>
@@ -289,7 +220,7 @@ export function generateSnapshot(scale: SnapshotScale, seed: number): {items: Js
       }
       assignIp(addApp(app))
     }
-    for (const policy of teamPolicies(ns, scale.policiesPerNamespace)) add(policy)
+    for (const policy of teamPolicies(ns, scale.policiesPerNamespace, serviceName)) add(policy)
   }
 
   const kubernetes = service({name: 'kubernetes', namespace: 'default', spec: {selector: undefined, ports: [{name: 'https', port: 443, protocol: 'TCP', targetPort: 6443}]}}) as Json
@@ -320,117 +251,6 @@ export function generateSnapshot(scale: SnapshotScale, seed: number): {items: Js
   const [nsTo, appTo] = targets.path.to.split('/') as [string, string]
   targets.path = {from: `${nsFrom}/${firstPods.get(targets.path.from) ?? appFrom}`, to: `${nsTo}/${firstPods.get(targets.path.to) ?? appTo}`}
   return {items: Object.values(byKind).flat(), targets}
-}
-
-function deployment(app: App, hash: string, ready: number): Json {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {name: app.name, namespace: app.namespace, generation: 1, labels: {...app.labels}, annotations: {'deployment.kubernetes.io/revision': '1'}},
-    spec: {
-      replicas: app.replicas,
-      selector: {matchLabels: {...app.labels}},
-      strategy: {type: 'RollingUpdate', rollingUpdate: {maxSurge: '25%', maxUnavailable: '25%'}},
-      template: {metadata: {labels: {...app.labels}}, spec: {containers: [{name: 'app', image: app.image, ports: app.ports}]}},
-    },
-    status: {
-      observedGeneration: 1,
-      replicas: app.replicas,
-      updatedReplicas: app.replicas,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      ...(ready < app.replicas ? {unavailableReplicas: app.replicas - ready} : {}),
-      conditions: [
-        {type: 'Available', status: ready > 0 ? 'True' : 'False', reason: ready > 0 ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: 'Deployment has minimum availability.'},
-        {type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${app.name}-${hash}" has successfully progressed.`},
-      ],
-    },
-  }
-}
-
-function clusterNode(index: number, scale: SnapshotScale): Json {
-  const name = nodeName(index, scale)
-  const created = node({name, ip: nodeIp(index), podCIDR: podCidr(index), annotations: {'node.alpha.kubernetes.io/ttl': '0', 'projectcalico.org/IPv4Address': `${nodeIp(index)}/16`, 'volumes.kubernetes.io/controller-managed-attach-detach': 'true'}}) as Json
-  created.metadata.labels = {
-    ...created.metadata.labels,
-    'kubernetes.io/arch': 'amd64',
-    'topology.kubernetes.io/zone': `eu-west-1${'abc'[index % 3]}`,
-    ...(index < controlPlaneCount(scale) ? {'node-role.kubernetes.io/control-plane': ''} : {}),
-  }
-  created.spec.providerID = `aws:///eu-west-1${'abc'[index % 3]}/i-${(0x1000000 + index * 7919).toString(16)}`
-  if (index < controlPlaneCount(scale)) created.spec.taints = [{key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule'}]
-  return created
-}
-
-function calicoDaemonSet(nodes: number): Json {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: {name: 'calico-node', namespace: 'kube-system', generation: 1, labels: {'k8s-app': 'calico-node'}},
-    spec: {
-      selector: {matchLabels: {'k8s-app': 'calico-node'}},
-      template: {
-        metadata: {labels: {'k8s-app': 'calico-node'}},
-        spec: {
-          hostNetwork: true,
-          initContainers: [{name: 'install-cni', image: 'docker.io/calico/cni:v3.29.1', command: ['/opt/cni/bin/install']}],
-          containers: [{name: 'calico-node', image: 'docker.io/calico/node:v3.29.1', env: [{name: 'CALICO_NETWORKING_BACKEND', value: 'bird'}, {name: 'CALICO_IPV4POOL_IPIP', value: 'Always'}, {name: 'FELIX_IPINIPMTU', value: '1440'}, {name: 'CALICO_IPV4POOL_CIDR', value: '10.244.0.0/14'}]}],
-        },
-      },
-    },
-    status: {currentNumberScheduled: nodes, desiredNumberScheduled: nodes, numberAvailable: nodes, numberMisscheduled: 0, numberReady: nodes, observedGeneration: 1, updatedNumberScheduled: nodes},
-  }
-}
-
-/** A hostNetwork DaemonSet pod (kube-proxy, calico-node) on node `index`. */
-function agentPod(name: string, image: string, index: number, scale: SnapshotScale, ids: Ids): Json {
-  const ip = nodeIp(index)
-  const labels = {'k8s-app': name, 'controller-revision-hash': '7b8f9d6c5d', 'pod-template-generation': '1'}
-  const created = pod({name: `${name}-${ids.suffix(5)}`, namespace: 'kube-system', labels, deployment: null, node: nodeName(index, scale), ip, ports: []}) as Json
-  created.metadata.ownerReferences = [{apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: `ds-${name}-uid`, controller: true, blockOwnerDeletion: true}]
-  created.spec.hostNetwork = true
-  created.spec.priorityClassName = 'system-node-critical'
-  created.spec.containers[0] = {name, image, resources: {}, terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent', securityContext: {privileged: true}}
-  created.status.hostIP = ip
-  created.status.containerStatuses[0] = {...created.status.containerStatuses[0], name, image}
-  return created
-}
-
-const DNS_PEER = {namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'kube-system'}}, podSelector: {matchLabels: {'k8s-app': 'kube-dns'}}}
-const DNS_PORTS = [
-  {port: 53, protocol: 'UDP'},
-  {port: 53, protocol: 'TCP'},
-]
-
-/** The policies platform teams deploy per namespace, most common first; `count` of them, extra ones app-to-app. */
-export function teamPolicies(ns: string, count: number): Json[] {
-  const patterns: Array<[string, Json]> = [
-    ['default-deny-all', {podSelector: {}, policyTypes: ['Ingress', 'Egress']}],
-    ['allow-dns-egress', {podSelector: {}, policyTypes: ['Egress'], egress: [{to: [DNS_PEER], ports: DNS_PORTS}]}],
-    ['allow-same-namespace', {podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{from: [{podSelector: {}}]}], egress: [{to: [{podSelector: {}}]}]}],
-    [
-      'allow-from-ingress-controller',
-      {podSelector: {matchLabels: {tier: 'frontend'}}, policyTypes: ['Ingress'], ingress: [{from: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'ingress-nginx'}}, podSelector: {matchLabels: {'app.kubernetes.io/name': 'ingress-nginx'}}}], ports: [{port: 8080, protocol: 'TCP'}]}]},
-    ],
-    ['allow-from-frontend', {podSelector: {matchLabels: {tier: 'backend'}}, policyTypes: ['Ingress'], ingress: [{from: [{podSelector: {matchLabels: {tier: 'frontend'}}}], ports: [{port: 'http', protocol: 'TCP'}]}]}],
-    ['allow-monitoring-scrape', {podSelector: {}, policyTypes: ['Ingress'], ingress: [{from: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'monitoring'}}, podSelector: {matchLabels: {'app.kubernetes.io/name': 'prometheus'}}}], ports: [{port: 8080, protocol: 'TCP'}]}]}],
-    [
-      'allow-egress-internet-https',
-      {podSelector: {matchLabels: {tier: 'backend'}}, policyTypes: ['Egress'], egress: [{to: [{ipBlock: {cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.169.254/32']}}], ports: [{port: 443, protocol: 'TCP'}]}]},
-    ],
-    ['allow-db-from-backend', {podSelector: {matchLabels: {tier: 'db'}}, policyTypes: ['Ingress'], ingress: [{from: [{podSelector: {matchLabels: {tier: 'backend'}}}], ports: [{port: 8080, protocol: 'TCP'}]}]}],
-    [
-      'allow-from-team-namespaces',
-      {podSelector: {matchLabels: {tier: 'backend'}}, policyTypes: ['Ingress'], ingress: [{from: [{namespaceSelector: {matchExpressions: [{key: 'environment', operator: 'In', values: ['production']}, {key: 'team', operator: 'Exists'}]}, podSelector: {matchLabels: {tier: 'frontend'}}}], ports: [{port: 8080, endPort: 8090, protocol: 'TCP'}]}]},
-    ],
-  ]
-  const policies = patterns.slice(0, count).map(([name, spec]) => networkPolicy(name, spec, ns) as Json)
-  for (let i = policies.length; i < count; i++) {
-    const to = serviceName(i)
-    const from = serviceName(i + 1)
-    policies.push(networkPolicy(`allow-${to}-from-${from}`, {podSelector: {matchLabels: {app: to}}, policyTypes: ['Ingress'], ingress: [{from: [{podSelector: {matchLabels: {app: from}}}], ports: [{port: 8080, protocol: 'TCP'}]}]}, ns) as Json)
-  }
-  return policies
 }
 
 /** What `kubectl netdiag snapshot` writes: one compact List (kubectl's indented -o json is ~2.5x larger). */

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import {createHash} from 'node:crypto'
 import {describe, it} from 'node:test'
 
-import {SIZES, generateSnapshot, snapshotText, teamPolicies} from '../../../bench/snapshot-generator.js'
+import {SIZES, generateSnapshot, snapshotText} from '../../../bench/snapshot-generator.js'
+import {teamPolicies} from '../../../bench/team-policies.js'
+import {serviceName} from '../../../bench/topology.js'
 import {ipInCidr} from '../../../src/analysis/cidr.js'
 import {parseSnapshot} from '../../../src/cluster/snapshot-file.js'
 
@@ -57,7 +59,7 @@ describe('bench snapshot generator', () => {
   })
 
   it('policies follow the common patterns: default deny, DNS egress, namespaceSelectors, ipBlocks', () => {
-    const policies = teamPolicies('team-000', 10)
+    const policies = teamPolicies('team-000', 10, serviceName)
     assert.deepEqual(policies.slice(0, 2).map((p) => p.metadata.name), ['default-deny-all', 'allow-dns-egress'])
     const text = JSON.stringify(policies)
     assert.match(text, /"namespaceSelector":\{"matchLabels":\{"kubernetes.io\/metadata.name":"kube-system"\}\}/)
