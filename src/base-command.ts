@@ -89,11 +89,13 @@ export abstract class NetdiagCommand extends Command {
     const progress = await startProgress(flags.output === 'table' && Boolean(process.stderr.isTTY), checks.length)
     let outcomes: CheckOutcome[]
     try {
-      outcomes = await runChecks(checks, {view: env.view, probes: session, target: spec.target, options: {noProbe, timeoutMs}, denied}, progress)
+      outcomes = await runChecks(checks, {view: env.view, probes: session, target: spec.target, options: {noProbe, timeoutMs, timings: flags.timings}, denied}, progress)
     } finally {
       progress.stop()
       await session?.close()
     }
+    const damage = env.view.damage?.()
+    if (damage) throw damage
 
     const source = outcomes.map((o) => o.details?.probeSource).find((s): s is string => typeof s === 'string')
     const report = buildReport({
@@ -131,10 +133,22 @@ export abstract class NetdiagCommand extends Command {
   }
 
   private async render(report: Report, flags: GlobalFlags): Promise<void> {
-    if (flags.output === 'json') {
-      const {renderJson} = await import('./report/json.js')
-      process.stdout.write(renderJson(report))
-      return
+    switch (flags.output) {
+      case 'json': {
+        const {renderJson} = await import('./report/json.js')
+        process.stdout.write(renderJson(report))
+        return
+      }
+      case 'yaml': {
+        const {renderYaml} = await import('./report/yaml.js')
+        process.stdout.write(renderYaml(report))
+        return
+      }
+      case 'junit': {
+        const {renderJunit} = await import('./report/junit.js')
+        process.stdout.write(renderJunit(report, {failOnWarn: flags['fail-on'] === 'warn'}))
+        return
+      }
     }
     const {renderTable} = await import('./report/table.js')
     const color = !flags['no-color'] && !process.env.NO_COLOR && Boolean(process.stdout.isTTY)

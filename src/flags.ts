@@ -4,12 +4,17 @@ import {badInput} from './errors.js'
 
 export const DEFAULT_IMAGE = 'nicolaka/netshoot:latest'
 
+/** -o/--output; json, yaml and junit print one document on stdout and nothing else (no spinner). */
+export function outputFlag(formats: string[]) {
+  return Flags.string({char: 'o', description: 'Output format.', options: formats, default: 'table', helpGroup: 'GLOBAL'})
+}
+
 /** The flags every diagnosing command has, with kubectl's names and meaning. */
 export const globalFlags = {
   kubeconfig: Flags.string({description: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).', helpGroup: 'GLOBAL'}),
   context: Flags.string({description: 'The kubeconfig context to use.', helpGroup: 'GLOBAL'}),
   namespace: Flags.string({char: 'n', description: "Namespace (default: the context's namespace, else default).", helpGroup: 'GLOBAL'}),
-  output: Flags.string({char: 'o', description: 'Output format.', options: ['table', 'json'], default: 'table', helpGroup: 'GLOBAL'}),
+  output: outputFlag(['table', 'json', 'yaml', 'junit']),
   timeout: Flags.string({
     description: 'Per-check timeout, also the wait for a debug pod to start (e.g. 30s, 2m).',
     default: '60s',
@@ -24,6 +29,7 @@ export const globalFlags = {
   image: Flags.string({description: 'Image for debug pods (a mirror, for air-gapped clusters).', env: 'NETDIAG_IMAGE', default: DEFAULT_IMAGE, helpGroup: 'GLOBAL'}),
   keep: Flags.boolean({description: 'Leave debug pods running for inspection (remove them with kubectl netdiag cleanup).', default: false, helpGroup: 'GLOBAL'}),
   'fail-on': Flags.string({description: 'Exit 1 when the diagnosis is at least this bad.', options: ['warn', 'fail'], default: 'fail', helpGroup: 'GLOBAL'}),
+  timings: Flags.boolean({description: "Add where each check's time went (API calls, debug pod start, probe exec) to its details.", default: false, helpGroup: 'GLOBAL'}),
   quiet: Flags.boolean({char: 'q', description: 'Table output: print only findings and the diagnosis.', default: false, helpGroup: 'GLOBAL'}),
   'no-color': Flags.boolean({description: 'No colours (also when NO_COLOR is set or stdout is not a terminal).', default: false, helpGroup: 'GLOBAL'}),
 }
@@ -40,6 +46,7 @@ export type GlobalFlags = {
   keep: boolean
   'fail-on': string
   quiet: boolean
+  timings?: boolean
   'no-color': boolean
 }
 

@@ -14,6 +14,7 @@ import {
 import {execInContainer, type WebSocketInterface} from './exec.js'
 import type {Connection} from './kubeconfig.js'
 import {registerCleanup} from './lifecycle.js'
+import {timePhase} from './phase-times.js'
 import {podStartState} from './pod-start.js'
 import type {Pod} from './types.js'
 
@@ -95,7 +96,7 @@ export class DebugSession implements ProbeFactory {
   private once(key: string, start: () => Promise<ProbeRunner>): Promise<ProbeRunner> {
     let runner = this.started.get(key)
     if (!runner) {
-      runner = start()
+      runner = timePhase('podStart', start)
       this.started.set(key, runner)
     }
     return runner
@@ -200,11 +201,13 @@ export class DebugSession implements ProbeFactory {
       description: `${description}${pod.spec?.nodeName ? ` on ${pod.spec.nodeName}` : ''}`,
       details: {namespace, pod: name, container, node: pod.spec?.nodeName, podIP: pod.status?.podIP, ephemeral, image: this.options.image},
       exec: (command: string[], execOptions?: {timeoutMs?: number}): Promise<ExecResult> =>
-        execInContainer(
-          {kubeConfig: connection.kubeConfig, namespace, pod: name, container, server: connection.server},
-          command,
-          execOptions?.timeoutMs ?? execTimeoutMs,
-          socketFactory,
+        timePhase('exec', () =>
+          execInContainer(
+            {kubeConfig: connection.kubeConfig, namespace, pod: name, container, server: connection.server},
+            command,
+            execOptions?.timeoutMs ?? execTimeoutMs,
+            socketFactory,
+          ),
         ),
     }
   }

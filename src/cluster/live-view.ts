@@ -2,6 +2,7 @@ import {ExitCode, NetdiagError} from '../errors.js'
 import {RawApiClient} from './api-client.js'
 import {type Attempt, isNotFound, toNetdiagError} from './api-errors.js'
 import type {Connection} from './kubeconfig.js'
+import {timePhase} from './phase-times.js'
 import type {
   ClusterInfo,
   ConfigMap,
@@ -158,7 +159,7 @@ export class LiveClusterView implements ClusterView {
   private call<T>(cacheKey: string, attempt: Attempt, fetch: () => Promise<T>): Promise<T> {
     const cached = this.cache.get(cacheKey)
     if (cached) return cached as Promise<T>
-    const promise = withTimeout(fetch(), this.requestTimeoutMs, attempt).catch((error: unknown) => {
+    const promise = timePhase('api', () => withTimeout(fetch(), this.requestTimeoutMs, attempt)).catch((error: unknown) => {
       throw toNetdiagError(error, {...attempt, server: this.connection.server})
     })
     this.cache.set(cacheKey, promise)

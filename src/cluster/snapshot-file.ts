@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 
 import {badInput} from '../errors.js'
+import {type IndexedItem, indexListDocuments} from './snapshot-index.js'
 import {SNAPSHOT_KINDS, type SnapshotKind} from './types.js'
 
 export interface SnapshotObject {
@@ -13,18 +14,78 @@ export interface SnapshotObject {
 const KNOWN = new Set<string>(SNAPSHOT_KINDS)
 const HOW_TO_MAKE = 'create one with: kubectl netdiag snapshot > cluster.json'
 
+/** One object of a snapshot, parsed when first asked for (see snapshot-index.ts). */
+export interface SnapshotEntry {
+  readonly kind: SnapshotKind
+  readonly namespace?: string
+  readonly name: string
+  /** Throws bad input (exit 2) if this object's JSON is malformed. */
+  object(): SnapshotObject
+}
+
 /** Reads one or more snapshot files: Kubernetes List documents (one or several per file), or single objects. */
 export function readSnapshotFiles(paths: string[]): SnapshotObject[] {
+  return readSnapshotEntries(paths).map((entry) => entry.object())
+}
+
+/** Like readSnapshotFiles, but List items are only located, and parsed on demand. */
+export function readSnapshotEntries(paths: string[]): SnapshotEntry[] {
   return paths.flatMap((path) => {
-    let text: string
+    let bytes: Buffer
     try {
-      text = readFileSync(path, 'utf8')
+      bytes = readFileSync(path)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       throw badInput(`cannot read snapshot ${path}${code === 'ENOENT' ? ': no such file' : `: ${code}`}; ${HOW_TO_MAKE}`)
     }
-    return parseSnapshot(text, path)
+    const items = indexListDocuments(bytes)
+    // Anything but well-formed Lists is parsed strictly, which also words the error.
+    if (!items) return parseSnapshot(bytes.toString('utf8'), path).map(parsedEntry)
+    // Secrets are never read, even if someone put them in the file; unknown kinds are ignored.
+    return items.filter((item) => KNOWN.has(item.kind)).map((item) => new LazyEntry(bytes, item, path))
   })
+}
+
+function parsedEntry(object: SnapshotObject): SnapshotEntry {
+  return {kind: object.kind, namespace: object.metadata?.namespace, name: object.metadata?.name ?? '', object: () => object}
+}
+
+class LazyEntry implements SnapshotEntry {
+  readonly kind: SnapshotKind
+  readonly namespace?: string
+  readonly name: string
+  private parsed?: SnapshotObject
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly item: IndexedItem,
+    private readonly path: string,
+  ) {
+    this.kind = item.kind as SnapshotKind
+    this.namespace = item.namespace
+    this.name = item.name
+  }
+
+  object(): SnapshotObject {
+    if (this.parsed) return this.parsed
+    const {start, end} = this.item
+    let object: SnapshotObject
+    try {
+      object = JSON.parse(this.bytes.toString('utf8', start, end)) as SnapshotObject
+    } catch (error) {
+      const position = /position (\d+)/.exec((error as Error).message)
+      const line = lineAt(this.bytes, start + (position ? Number(position[1]) : 0))
+      throw badInput(`snapshot ${this.path} is not valid JSON (line ${line}: ${(error as Error).message.split('\n')[0]}); ${HOW_TO_MAKE}`)
+    }
+    object.kind ??= this.kind
+    return (this.parsed = object)
+  }
+}
+
+function lineAt(bytes: Buffer, index: number): number {
+  let line = 1
+  for (let i = bytes.indexOf(10); i >= 0 && i < index; i = bytes.indexOf(10, i + 1)) line++
+  return line
 }
 
 export function parseSnapshot(text: string, path = 'snapshot'): SnapshotObject[] {

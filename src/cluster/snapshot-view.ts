@@ -1,6 +1,6 @@
 import {matchesSelector, parseLabelSelector} from '../analysis/labels.js'
 import {badInput, OfflineError} from '../errors.js'
-import {type SnapshotObject, readSnapshotFiles} from './snapshot-file.js'
+import {type SnapshotEntry, type SnapshotObject, readSnapshotEntries} from './snapshot-file.js'
 import type {
   ClusterInfo,
   ConfigMap,
@@ -20,22 +20,33 @@ import type {ClusterView} from './view.js'
 
 const ALL = '*'
 
-/** The same read-only view over a snapshot file: no kubeconfig, no network. */
+/**
+ * The same read-only view over a snapshot file: no kubeconfig, no network. Objects are indexed by kind, namespace
+ * and name up front and parsed when a list or get first reaches them, so a run pays for the namespaces it reads.
+ */
 export class SnapshotClusterView implements ClusterView {
   readonly source = 'snapshot' as const
-  /** kind -> namespace (or ALL) -> objects */
-  private readonly byNamespace = new Map<SnapshotKind, Map<string, SnapshotObject[]>>()
-  private readonly byName = new Map<string, SnapshotObject>()
+  /** kind -> namespace (or ALL) -> entries */
+  private readonly byNamespace = new Map<SnapshotKind, Map<string, SnapshotEntry[]>>()
+  private readonly byName = new Map<string, SnapshotEntry>()
+  private malformed?: Error
 
   constructor(
     objects: SnapshotObject[],
     private readonly label = 'snapshot',
+    entries: SnapshotEntry[] = [],
   ) {
-    for (const object of objects) this.add(object)
+    for (const object of objects) this.add({kind: object.kind, namespace: object.metadata?.namespace, name: object.metadata?.name ?? '', object: () => object})
+    for (const entry of entries) this.add(entry)
   }
 
   static fromFiles(paths: string[]): SnapshotClusterView {
-    return new SnapshotClusterView(readSnapshotFiles(paths), paths.join(','))
+    return new SnapshotClusterView([], paths.join(','), readSnapshotEntries(paths))
+  }
+
+  /** The first malformed object a list or get met: checks saw it as an error, the run must end with exit 2. */
+  damage(): Error | undefined {
+    return this.malformed
   }
 
   async info(): Promise<ClusterInfo> {
@@ -112,26 +123,39 @@ export class SnapshotClusterView implements ClusterView {
     throw new OfflineError('pod logs')
   }
 
-  private add(object: SnapshotObject): void {
-    const namespace = object.metadata?.namespace
-    let index = this.byNamespace.get(object.kind)
-    if (!index) this.byNamespace.set(object.kind, (index = new Map()))
-    for (const bucket of namespace ? [namespace, ALL] : [ALL]) {
+  private add(entry: SnapshotEntry): void {
+    let index = this.byNamespace.get(entry.kind)
+    if (!index) this.byNamespace.set(entry.kind, (index = new Map()))
+    for (const bucket of entry.namespace ? [entry.namespace, ALL] : [ALL]) {
       const list = index.get(bucket)
-      if (list) list.push(object)
-      else index.set(bucket, [object])
+      if (list) list.push(entry)
+      else index.set(bucket, [entry])
     }
-    this.byName.set(nameKey(object.kind, namespace, object.metadata?.name ?? ''), object)
+    this.byName.set(nameKey(entry.kind, entry.namespace, entry.name), entry)
+  }
+
+  private load(entry: SnapshotEntry): SnapshotObject {
+    try {
+      return entry.object()
+    } catch (error) {
+      this.malformed ??= error as Error
+      throw error
+    }
   }
 
   private get<T>(kind: SnapshotKind, namespace: string | undefined, name: string): T | undefined {
-    return this.byName.get(nameKey(kind, namespace, name)) as T | undefined
+    const entry = this.byName.get(nameKey(kind, namespace, name))
+    return entry ? (this.load(entry) as T) : undefined
   }
 
   private list<T>(kind: SnapshotKind, namespace: string | undefined, options: ListOptions = {}): T[] {
-    const objects = this.byNamespace.get(kind)?.get(namespace ?? ALL) ?? []
+    let entries = this.byNamespace.get(kind)?.get(namespace ?? ALL) ?? []
     const labelFilter = options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined
     const fieldFilter = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : undefined
+    // metadata.name/namespace terms are answered from the index, before any object is parsed.
+    const indexed = fieldFilter?.filter((term) => term.matchesEntry)
+    if (indexed?.length) entries = entries.filter((entry) => indexed.every((term) => term.matchesEntry!(entry)))
+    const objects = entries.map((entry) => this.load(entry))
     if (!labelFilter && !fieldFilter) return objects as T[]
     return objects.filter(
       (object) =>
@@ -147,6 +171,8 @@ function nameKey(kind: string, namespace: string | undefined, name: string): str
 
 interface FieldTerm {
   matches(object: SnapshotObject): boolean
+  /** For the fields the index knows (metadata.name, metadata.namespace). */
+  matchesEntry?(entry: SnapshotEntry): boolean
 }
 
 /** The field selectors the API supports for the kinds we read: `a.b=c`, `a.b==c`, `a.b!=c`, comma-joined. */
@@ -157,6 +183,8 @@ function parseFieldSelector(selector: string): FieldTerm[] {
     const [, path, operator, value] = match
     const read = (object: SnapshotObject) =>
       path.split('.').reduce<unknown>((current, part) => (current as Record<string, unknown> | undefined)?.[part], object) ?? ''
-    return {matches: (object) => (operator === '!=' ? String(read(object)) !== value : String(read(object)) === value)}
+    const test = (actual: unknown) => (operator === '!=' ? String(actual ?? '') !== value : String(actual ?? '') === value)
+    const indexed = path === 'metadata.name' ? 'name' : path === 'metadata.namespace' ? 'namespace' : undefined
+    return {matches: (object) => test(read(object)), ...(indexed ? {matchesEntry: (entry: SnapshotEntry) => test(entry[indexed])} : {})}
   })
 }

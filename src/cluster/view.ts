@@ -39,4 +39,6 @@ export interface ClusterView {
   listEvents(namespace: string, options?: ListOptions): Promise<Event[]>
   /** Live only: the log tail of one container. A snapshot view throws OfflineError. */
   podLogs(namespace: string, pod: string, options: {container?: string; sinceSeconds?: number; tailLines?: number; previous?: boolean}): Promise<string>
+  /** Snapshot only: the first malformed object met while answering (its checks errored), so the run exits 2. */
+  damage?(): Error | undefined
 }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {NetdiagCommand} from '../base-command.js'
-import {globalFlags, type GlobalFlags} from '../flags.js'
+import {globalFlags, outputFlag, type GlobalFlags} from '../flags.js'
 
 export default class Cleanup extends NetdiagCommand {
   static override summary = 'Delete debug pods left behind (for example by --keep, or a killed run).'
@@ -14,7 +14,7 @@ export default class Cleanup extends NetdiagCommand {
     kubeconfig: globalFlags.kubeconfig,
     context: globalFlags.context,
     namespace: globalFlags.namespace,
-    output: globalFlags.output,
+    output: outputFlag(['table', 'json']),
     'all-namespaces': Flags.boolean({char: 'A', description: 'Look in every namespace.', default: false}),
     'dry-run': Flags.boolean({description: 'List what would be deleted, delete nothing.', default: false}),
   }

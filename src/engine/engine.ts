@@ -1,3 +1,4 @@
+import {collectPhaseTimes, emptyPhaseTimes} from '../cluster/phase-times.js'
 import {NetdiagError} from '../errors.js'
 import type {Check, CheckContext, CheckOutcome, CheckResult} from './types.js'
 
@@ -87,13 +88,17 @@ async function runOne<T>(check: Check<T>, context: CheckContext<T>, hooks: Engin
       timeoutMs,
     )
   })
+  const times = context.options.timings ? emptyPhaseTimes() : undefined
+  let result: CheckResult
   try {
-    return await Promise.race([check.run(context).then(validateResult), timeout])
+    const run = times ? collectPhaseTimes(times, () => check.run(context)) : check.run(context)
+    result = await Promise.race([run.then(validateResult), timeout])
   } catch (error) {
-    return errorResult(error)
+    result = errorResult(error)
   } finally {
     clearTimeout(timer)
   }
+  return times ? {...result, details: {...result.details, timings: times}} : result
 }
 
 export function errorResult(error: unknown): CheckResult {

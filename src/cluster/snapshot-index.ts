@@ -1,0 +1,227 @@
+// A large snapshot is mostly pods of namespaces a run never looks at. JSON.parse of a 120 MB List costs seconds
+// and a GB of heap; finding where each item starts and ends, and its kind/namespace/name, is one byte scan. Items
+// are then parsed when a list or get first needs them.
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const COLON = 0x3a
+const COMMA = 0x2c
+const OPEN_OBJECT = 0x7b
+const CLOSE_OBJECT = 0x7d
+const OPEN_ARRAY = 0x5b
+const CLOSE_ARRAY = 0x5d
+
+export interface IndexedItem {
+  kind: string
+  namespace?: string
+  name: string
+  /** Byte range of the item's JSON text. */
+  start: number
+  end: number
+}
+
+type PartialItem = Omit<IndexedItem, 'kind'> & {kind?: string}
+
+/** Thrown inside the scan; indexListDocuments answers undefined for anything but well-formed List documents. */
+class NotAList extends Error {}
+
+/**
+ * The items of the List documents in `bytes` (one, or several concatenated), in file order. Undefined when the
+ * text is anything else (a single object, a bare array, a truncated file, stray bytes between documents, an item
+ * without kind or name): the caller then parses it strictly, which also words the error. Syntax errors inside
+ * an item are only found when that item is parsed.
+ */
+export function indexListDocuments(bytes: Uint8Array): IndexedItem[] | undefined {
+  try {
+    return new Scanner(bytes).documents()
+  } catch (error) {
+    if (error instanceof NotAList) return undefined
+    throw error
+  }
+}
+
+const KEY = Object.fromEntries(['kind', 'items', 'metadata', 'name', 'namespace'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<'kind' | 'items' | 'metadata' | 'name' | 'namespace', Buffer>
+
+class Scanner {
+  private i = 0
+  private keyStart = 0
+  private keyEnd = 0
+  private itemKind?: string
+  private metaName?: string
+  private metaNamespace?: string
+  private readonly b: Buffer
+
+  constructor(bytes: Uint8Array) {
+    this.b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  }
+
+  documents(): IndexedItem[] {
+    const items: IndexedItem[] = []
+    for (this.skipSpace(); this.i < this.b.length; this.skipSpace()) {
+      if (this.b[this.i] !== OPEN_OBJECT) throw new NotAList()
+      this.list(items)
+    }
+    return items
+  }
+
+  /** `{"apiVersion":..., "items":[...], "kind":"List", ...}` in any key order. */
+  private list(into: IndexedItem[]): void {
+    let kind: string | undefined
+    let items: PartialItem[] | undefined
+    this.object(() => {
+      if (this.b[this.i] === QUOTE && this.is(KEY.kind)) kind = this.string()
+      else if (this.b[this.i] === OPEN_ARRAY && this.is(KEY.items)) items = this.items()
+      else return false
+      return true
+    })
+    if (!kind || !items || !(kind === 'List' || kind.endsWith('List'))) throw new NotAList()
+    // A raw API list (PodList) carries no kind on its items; kubectl's List does.
+    const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length)
+    for (const item of items) {
+      item.kind ??= itemKind
+      if (!item.kind) throw new NotAList()
+      into.push(item as IndexedItem)
+    }
+  }
+
+  private items(): PartialItem[] {
+    const items: PartialItem[] = []
+    this.i++
+    this.skipSpace()
+    if (this.b[this.i] === CLOSE_ARRAY) {
+      this.i++
+      return items
+    }
+    for (;;) {
+      this.skipSpace()
+      if (this.b[this.i] !== OPEN_OBJECT) throw new NotAList()
+      items.push(this.item())
+      this.skipSpace()
+      const c = this.b[this.i++]
+      if (c === CLOSE_ARRAY) return items
+      if (c !== COMMA) throw new NotAList()
+    }
+  }
+
+  /** One object; reads its top-level kind and metadata.name/namespace, skips the rest. */
+  private item(): PartialItem {
+    const start = this.i
+    this.itemKind = this.metaName = this.metaNamespace = undefined
+    this.object(this.itemMember)
+    if (this.metaName === undefined) throw new NotAList()
+    return {kind: this.itemKind, namespace: this.metaNamespace, name: this.metaName, start, end: this.i}
+  }
+
+  // Members as fields, not closures: item() runs for every object in the file.
+  private readonly itemMember = (): boolean => {
+    if (this.b[this.i] === QUOTE && this.is(KEY.kind)) this.itemKind = this.string()
+    else if (this.b[this.i] === OPEN_OBJECT && this.is(KEY.metadata)) this.object(this.metadataMember)
+    else return false
+    return true
+  }
+
+  private readonly metadataMember = (): boolean => {
+    if (this.b[this.i] !== QUOTE) return false
+    if (this.is(KEY.name)) this.metaName = this.string()
+    else if (this.is(KEY.namespace)) this.metaNamespace = this.string()
+    else return false
+    return true
+  }
+
+  /** Walks the object at this.i: `member` reads the value of a key it wants and says so, other values are skipped. */
+  private object(member: () => boolean): void {
+    this.i++
+    this.skipSpace()
+    if (this.b[this.i] === CLOSE_OBJECT) {
+      this.i++
+      return
+    }
+    for (;;) {
+      this.key()
+      this.expect(COLON)
+      this.skipSpace()
+      if (!member()) this.value()
+      this.skipSpace()
+      const c = this.b[this.i++]
+      if (c === CLOSE_OBJECT) return
+      if (c !== COMMA) throw new NotAList()
+    }
+  }
+
+  /** Skips any value by bracket depth; a tight loop over the bytes, strings included (escapes skip a byte). */
+  private value(): void {
+    this.skipSpace()
+    const b = this.b
+    const n = b.length
+    let i = this.i
+    let depth = 0
+    while (i < n) {
+      const c = b[i]
+      if (c === QUOTE) {
+        i++
+        while (i < n && b[i] !== QUOTE) i += b[i] === BACKSLASH ? 2 : 1
+        i++
+        if (depth === 0) break
+        continue
+      }
+      if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++
+      else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        if (depth === 0) break // the end of a scalar value, seen from the enclosing container
+        if (--depth === 0) {
+          i++
+          break
+        }
+      } else if (depth === 0 && c === COMMA) break
+      i++
+    }
+    if (i > n) throw new NotAList()
+    this.i = i
+  }
+
+  /** Reads a key (a string); `is` then compares it byte-wise, it is never decoded. */
+  private key(): void {
+    this.skipSpace()
+    if (this.b[this.i] !== QUOTE) throw new NotAList()
+    this.keyStart = this.i
+    this.i = this.stringEnd(this.i)
+    this.keyEnd = this.i
+  }
+
+  /** Whether the last key read is `literal` (quotes included). */
+  private is(literal: Buffer): boolean {
+    if (this.keyEnd - this.keyStart !== literal.length) return false
+    for (let j = 1; j < literal.length - 1; j++) if (this.b[this.keyStart + j] !== literal[j]) return false
+    return true
+  }
+
+  private string(): string {
+    this.key()
+    const start = this.keyStart
+    const end = this.keyEnd
+    for (let j = start + 1; j < end - 1; j++) {
+      // Escapes or non-ASCII (rare in names and kinds): let JSON.parse decode it properly.
+      if (this.b[j] === BACKSLASH || this.b[j]! >= 0x80) return JSON.parse(this.b.toString('utf8', start, end)) as string
+    }
+    return this.b.toString('latin1', start + 1, end - 1)
+  }
+
+  /** Index just past the closing quote of the string opening at `open`. */
+  private stringEnd(open: number): number {
+    const b = this.b
+    let i = open + 1
+    while (i < b.length && b[i] !== QUOTE) i += b[i] === BACKSLASH ? 2 : 1
+    if (i >= b.length) throw new NotAList()
+    return i + 1
+  }
+
+  private expect(byte: number): void {
+    this.skipSpace()
+    if (this.b[this.i] !== byte) throw new NotAList()
+    this.i++
+  }
+
+  private skipSpace(): void {
+    const b = this.b
+    while (this.i < b.length && (b[this.i] === 0x20 || b[this.i] === 0x0a || b[this.i] === 0x0d || b[this.i] === 0x09)) this.i++
+  }
+}
