@@ -63,8 +63,9 @@ describe('bad input without a cluster: one line, the DESIGN.md exit code', () =>
 
   for (const [command, argv] of Object.entries({...DIAGNOSING, cleanup: ['cleanup']})) {
     it(`${command}: an invalid -o value is exit 2`, async () => {
-      const r = await run([...argv, '--kubeconfig', writeKubeconfig(), '-o', 'yaml'])
-      assertOneLineError(r, 2, /^Expected --output=yaml to be one of: table, json$/, {parseError: true})
+      const r = await run([...argv, '--kubeconfig', writeKubeconfig(), '-o', 'xml'])
+      const formats = command === 'cleanup' ? 'table, json' : 'table, json, yaml, junit'
+      assertOneLineError(r, 2, new RegExp(`^Expected --output=xml to be one of: ${formats}$`), {parseError: true})
     })
   }
 

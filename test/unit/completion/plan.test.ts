@@ -33,8 +33,8 @@ describe('planCompletion', () => {
   })
 
   it('completes enumerated flag values, also after --flag=', () => {
-    assert.deepEqual(values(plan('dns', '-o', '')), ['table', 'json'])
-    assert.deepEqual(values(plan('dns', '--output', 'j')), ['json'])
+    assert.deepEqual(values(plan('dns', '-o', '')), ['table', 'json', 'yaml', 'junit'])
+    assert.deepEqual(values(plan('dns', '--output', 'j')), ['json', 'junit'])
     assert.deepEqual(values(plan('dns', '--fail-on=w')), ['--fail-on=warn'])
     assert.deepEqual(values(plan('path', 'a', 'b', '--probe-mode', '')), ['ephemeral', 'pod'])
   })
