@@ -59,15 +59,14 @@ describe('scale', () => {
     assert.equal(pods.length, 50000)
   })
 
-  it('evaluates DNS egress for every pod quickly, reading only the source namespace', () => {
+  // Time is measured by npm run bench, not asserted here; what keeps it linear is that each pod's evaluation
+  // reads only its own namespace's policies.
+  it('evaluates DNS egress for every pod, reading only the source namespace', () => {
     const index = new RecordingIndex(policies)
-    const started = performance.now()
     let allowed = 0
     for (const src of pods) if (evaluateEgress(index, src, ep.coredns, UDP53).allowed) allowed++
-    const elapsed = performance.now() - started
     assert.equal(allowed, pods.length)
     assert.equal(index.asked.size, NAMESPACES)
-    assert.ok(elapsed < 15000, `took ${Math.round(elapsed)} ms`)
   })
 
   it('one connection asks for the two namespaces involved and nothing else', () => {
