@@ -6,6 +6,8 @@ cd "$(dirname "$0")/../.."
 
 if [ -z "${NETDIAG_E2E_KUBECONFIG:-}" ]; then
   if [ "${NETDIAG_KEEP_CLUSTER:-}" != "1" ]; then
+    # A clean slate: what a killed earlier run left (mounts, netns, iptables chains, pid files) is removed first.
+    bash test/cluster/down.sh || true
     trap 'bash test/cluster/down.sh || true' EXIT
   fi
   bash test/cluster/up.sh
