@@ -1,3 +1,4 @@
+import {denialSubject} from '../../analysis/network-policy/denial-words.js'
 import {formatLabels} from '../../analysis/labels.js'
 import {buildPolicyIndex, evaluateConnection, namespaceLabels, podEndpoint} from '../../analysis/network-policy.js'
 import type {ConnectionVerdict} from '../../analysis/network-policy.js'
@@ -69,11 +70,11 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
     const protocols = [!worst.udp.allowed && '53/UDP', !worst.tcp.allowed && '53/TCP'].filter(Boolean).join(' and ')
     const verdict = !worst.udp.allowed ? worst.udp : worst.tcp
     const deciding = [...new Map([...(worst.udp.allowed ? [] : worst.udp.decidingPolicies), ...(worst.tcp.allowed ? [] : worst.tcp.decidingPolicies)].map((p) => [`${p.namespace}/${p.name}`, p])).values()]
-    const names = deciding.map((p) => `NetworkPolicy ${p.namespace}/${p.name}`).join(' and ')
+    const subject = denialSubject(deciding.map((p) => `${p.namespace}/${p.name}`))
     const side = sideOf(verdict)
     const nearMiss = [...worst.udp.egress.nearMisses, ...worst.udp.ingress.nearMisses, ...worst.tcp.egress.nearMisses, ...worst.tcp.ingress.nearMisses][0]
     const summary =
-      `${names} ${deciding.length > 1 ? 'block' : 'blocks'} ${side === 'ingress' ? `ingress to ${DNS_NAMESPACE}/${server.metadata?.name} on ${protocols} from` : `egress ${protocols} from`} ${worst.group.label}` +
+      `${subject} ${side === 'ingress' ? `ingress to ${DNS_NAMESPACE}/${server.metadata?.name} on ${protocols} from` : `egress ${protocols} from`} ${worst.group.label}` +
       `${side === 'ingress' ? '' : ` to ${DNS_NAMESPACE}/kube-dns`}${nearMiss ? `; ${nearMiss.reason}` : ''}` +
       (blocked.length > 1 ? ` (${blocked.length} label groups affected)` : '')
     // A static verdict only bites when something enforces policies: with flannel alone it is a warning.

@@ -1,3 +1,4 @@
+import {denialSubject} from '../../analysis/network-policy/denial-words.js'
 import {allowPolicyYaml} from '../../analysis/path/policy-fix.js'
 import {nearMissesOf, policyName, type PathPolicyVerdicts} from '../../analysis/path/policy-verdicts.js'
 import {formatProbePort, type ProbePort} from '../../analysis/path/pod-ref.js'
@@ -92,8 +93,8 @@ export const pathPolicyCheck: Check<PathTarget> = {
     const names = [...new Set(denied.flatMap((d) => d.policies.map(policyName)))]
     const whatList = denied.map((d) => d.what).join(', ')
     const summary =
-      `${names.map((n) => `NetworkPolicy ${n}`).join(' and ')} ${names.length > 1 ? 'block' : 'blocks'} ${whatList} from ${target.from} to ${target.to} ` +
-      `(${sideWords(first.blockedBy, target.from, target.to)}: the pod is selected and no rule allows it)${first.reason ? `; ${first.reason}` : ''}` +
+      `${denialSubject(names)} ${whatList} from ${target.from} to ${target.to} ` +
+      `(${sideWords(first.blockedBy, target.from, target.to)}${names.length === 1 ? ': the pod is selected and no rule allows it' : ''})${first.reason ? `; ${first.reason}` : ''}` +
       (ports.length > denied.length ? `; allowed: ${verdicts.ports.filter((p) => p.verdict.allowed).map((p) => formatProbePort(p.port)).join(', ')}` : '') +
       standIn
     const blockedPorts = denied.map((d) => d.port).filter((p): p is ProbePort => p !== undefined)
