@@ -35,12 +35,19 @@ export function indexListDocuments(bytes: Uint8Array): IndexedItem[] | undefined
   try {
     return new Scanner(bytes).documents()
   } catch (error) {
-    if (error instanceof NotAList) return undefined
+    // A bad escape in a name (JSON.parse in string()) is malformed input too: the strict parser words it.
+    if (error instanceof NotAList || error instanceof SyntaxError) return undefined
     throw error
   }
 }
 
 const KEY = Object.fromEntries(['kind', 'items', 'metadata', 'name', 'namespace'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<'kind' | 'items' | 'metadata' | 'name' | 'namespace', Buffer>
+
+function growOpeners(openers: Uint8Array): Uint8Array {
+  const grown = new Uint8Array(openers.length * 2)
+  grown.set(openers)
+  return grown
+}
 
 class Scanner {
   private i = 0
@@ -50,6 +57,8 @@ class Scanner {
   private metaName?: string
   private metaNamespace?: string
   private readonly b: Buffer
+  /** Open brackets of the value being skipped, innermost last. */
+  private openers: Uint8Array = new Uint8Array(64)
 
   constructor(bytes: Uint8Array) {
     this.b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -57,10 +66,14 @@ class Scanner {
 
   documents(): IndexedItem[] {
     const items: IndexedItem[] = []
+    let documents = 0
     for (this.skipSpace(); this.i < this.b.length; this.skipSpace()) {
       if (this.b[this.i] !== OPEN_OBJECT) throw new NotAList()
       this.list(items)
+      documents++
     }
+    // An empty file is not an empty List: the strict parser says it is empty.
+    if (documents === 0) throw new NotAList()
     return items
   }
 
@@ -71,7 +84,12 @@ class Scanner {
     this.object(() => {
       if (this.b[this.i] === QUOTE && this.is(KEY.kind)) kind = this.string()
       else if (this.b[this.i] === OPEN_ARRAY && this.is(KEY.items)) items = this.items()
-      else return false
+      else {
+        // The List's own small members (apiVersion, metadata) are checked strictly; items are when read.
+        const start = this.i
+        this.value()
+        JSON.parse(this.b.toString('utf8', start, this.i))
+      }
       return true
     })
     if (!kind || !items || !(kind === 'List' || kind.endsWith('List'))) throw new NotAList()
@@ -164,10 +182,14 @@ class Scanner {
         if (depth === 0) break
         continue
       }
-      if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++
-      else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        if (depth === this.openers.length) this.openers = growOpeners(this.openers)
+        this.openers[depth++] = c
+      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
         if (depth === 0) break // the end of a scalar value, seen from the enclosing container
-        if (--depth === 0) {
+        // `[1}` would otherwise skip as well-formed: a closer must match its opener (each is its opener + 2).
+        if (this.openers[--depth] !== c - 2) throw new NotAList()
+        if (depth === 0) {
           i++
           break
         }

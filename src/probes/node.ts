@@ -84,13 +84,17 @@ export function nodeProbeScript(options: NodeScriptOptions): string {
  * runtime even when several nodes share a kernel), its --config file, and conf_dir / bin_dir(s) in it.
  * Sets $cnid (default /etc/cni/net.d) and $bind; prints a `runtime` section naming the process and file.
  */
+/** The quoted strings of TOML lines, one per line, without their quotes. */
+const TOML_STRINGS = `grep -o "[\\"'][^\\"']*[\\"']" | tr -d "\\"'"`
+
 function runtimeCniDirsScript(proc: string): string[] {
   const key = (names: string) => `grep -E '^[[:space:]]*(${names})[[:space:]]*=' "$rt/root$cfg" 2>/dev/null`
   return [
     `cnid=''; bind=''; seen=''; rt=''; rn=''; cfg=''; self=$(readlink ${proc}/self/ns/net 2>/dev/null)`,
     `for p in ${proc}/[0-9]*; do { read -r c < "$p/comm"; } 2>/dev/null || continue; case "$c" in containerd|crio) ;; *) continue;; esac; [ -n "$self" ] && [ "$(readlink "$p/ns/net" 2>/dev/null)" = "$self" ] && { rt=$p; rn=$c; break; }; done`,
     `if [ -n "$rt" ]; then prev=''; for a in $(tr '\\0' ' ' < "$rt/cmdline"); do case "$prev" in --config|-c) cfg=$a;; esac; case "$a" in --config=*) cfg=\${a#--config=};; esac; prev=$a; done; [ -n "$cfg" ] || { [ "$rn" = crio ] && cfg=/etc/crio/crio.conf || cfg=/etc/containerd/config.toml; }`,
-    `  cnid=$(${key('conf_dir|network_dir')} | head -n 1 | cut -d'"' -f2); bind=$(${key('bin_dir|bin_dirs|plugin_dir|plugin_dirs')} | grep -o '"[^"]*"' | tr -d '"' | tr '\\n' ' ')`,
+    // TOML strings are "double" or 'single' quoted (containerd 2.x writes single quotes); arrays on one line.
+    `  cnid=$(${key('conf_dir|network_dir')} | head -n 1 | ${TOML_STRINGS} | head -n 1); bind=$(${key('bin_dir|bin_dirs|plugin_dir|plugin_dirs')} | ${TOML_STRINGS} | tr '\\n' ' ')`,
     `  b runtime "$rn $cfg"; printf 'conf_dir=%s\\nbin_dirs=%s\\n' "$cnid" "$bind"; e runtime 0; fi`,
     `cnid=\${cnid:-/etc/cni/net.d}; cnid=\${cnid%/}`,
   ]

@@ -38,7 +38,7 @@ describe('kubectl netdiag dns: policies and the pod DNS config (nock)', () => {
     })
     const r = await runDns({policies: [defaultDenyEgress(), allowDns], cniDaemonSets: ENFORCED})
     const root = rootCause(r, 'dns.policy')
-    assert.match(root.summary, /^NetworkPolicy shop\/allow-dns and NetworkPolicy shop\/default-deny-egress block egress 53\/UDP and 53\/TCP from pods in shop with \{app=backend, pod-template-hash=6d8f7b9c4\} to kube-system\/kube-dns/)
+    assert.match(root.summary, /^NetworkPolicies shop\/allow-dns, shop\/default-deny-egress isolate the pods and none of them allows egress 53\/UDP and 53\/TCP from pods in shop with \{app=backend, pod-template-hash=6d8f7b9c4\} to kube-system\/kube-dns/)
     assert.match(root.summary, /; namespaceSelector requires name=kube-system but namespace kube-system has labels \{kubernetes\.io\/metadata\.name=kube-system\}/)
     assert.deepEqual(root.objects.map((o: {name: string}) => o.name), ['allow-dns', 'default-deny-egress'])
     assert.match(root.remediation, /kubernetes\.io\/metadata\.name: kube-system/)

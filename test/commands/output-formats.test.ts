@@ -75,7 +75,7 @@ describe('-o json|yaml|junit on a generated snapshot', () => {
     const result = await run(['path', targets.path.from, `${other.metadata.namespace}/${other.metadata.name}`, '--snapshot', file, '-o', 'junit'])
     assert.equal(result.exitCode, 1, result.stderr)
     assert.deepEqual(await junitSchemaErrors(result.stdout), [])
-    assert.match(result.stdout, /<failure message="[^"]*NetworkPolicy [^"]*default-deny-all[^"]*" type="policy">/)
+    assert.match(result.stdout, /<failure message="[^"]*NetworkPolic(y|ies) [^"]*default-deny-all[^"]*" type="policy">/)
   })
 
   it('rejects an unknown format with exit 2', async () => {

@@ -179,7 +179,7 @@ describe('krew', {skip: !host ? 'no archive for this platform' : !kubectl ? 'no 
     const completion = ok(kubectl, ['__complete', 'netdiag', 'sv'], {env})
     assert.match(completion.stdout, /^svc\tWhy can't I reach this Service\?\n/)
     const flags = ok(kubectl, ['__complete', 'netdiag', 'dns', '-o', ''], {env})
-    assert.match(flags.stdout, /^table\njson\n:4\n/)
+    assert.match(flags.stdout, /^table\njson\nyaml\njunit\n:4\n/)
   })
 })
 

@@ -107,3 +107,32 @@ describe('lazy snapshot view', () => {
     assert.deepEqual(readSnapshotEntries([file]).map((e) => e.kind), ['Pod'])
   })
 })
+
+describe('malformed snapshots the index must not accept (review findings)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netdiag-index-bad-'))
+  after(() => rmSync(dir, {recursive: true, force: true}))
+  const pod = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"ns"},"spec":{"x":[1]}}'
+  const cases: Array<[string, string, RegExp]> = [
+    ['a List member with no value', `{"apiVersion": ,"kind":"List","items":[${pod}]}`, /is not valid JSON/],
+    ['a bare word as a List member', `{"apiVersion": v1 oops,"kind":"List","items":[${pod}]}`, /is not valid JSON/],
+    ['mismatched brackets inside an item nobody reads', `{"apiVersion":"v1","kind":"List","items":[${pod.replace('[1]', '[1}')}]}`, /is not valid JSON/],
+    ['a bad escape in a name', '{"kind":"List","items":[{"kind":"Pod","metadata":{"name":"a\\x","namespace":"ns"}}]}', /is not valid JSON/],
+    ['an empty file', '', /empty/],
+    ['only whitespace', ' \n\t\n', /empty/],
+  ]
+  for (const [what, text, message] of cases) {
+    it(`${what}: not indexed, and reading it is bad input (exit 2)`, () => {
+      assert.equal(index(text), undefined)
+      const file = join(dir, `${what.replace(/\W+/g, '-')}.json`)
+      writeFileSync(file, text)
+      assert.throws(
+        () => readSnapshotEntries([file]),
+        (error: unknown) => error instanceof NetdiagError && error.exitCode === 2 && message.test(error.message),
+      )
+    })
+  }
+  it('still indexes well-formed nesting of both bracket kinds', () => {
+    const deep = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"ns"},"spec":{"a":[{"b":[[{"c":{}}]]}]}}'
+    assert.deepEqual(index(`{"kind":"List","items":[${deep}]}`)?.map((i) => i.name), ['a'])
+  })
+})

@@ -97,6 +97,55 @@ describe('redactForSnapshot', () => {
     assert.match(out.data.cni_network_config, /"mtu": 1440, .*"token": \(redacted by kubectl netdiag\), "policy"/)
   })
 
+  it("a workload DaemonSet (not a network agent) keeps no env value; flags and probe headers lose their secrets", () => {
+    const fluentd = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: {name: 'fluentd', namespace: 'logging'},
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: 'fluentd',
+                env: [{name: 'DATABASE_URL', value: 'postgres://u:hunter2@db'}, {name: 'SLACK_WEBHOOK', value: 'https://hooks.slack.com/x'}],
+                args: ['--db-password=hunter2', '--log-level=info', '--api-key=k1'],
+                livenessProbe: {httpGet: {path: '/healthz', port: 24231, httpHeaders: [{name: 'Authorization', value: 'Bearer s3cr3t'}]}},
+              },
+            ],
+          },
+        },
+      },
+    }
+    const out = redactForSnapshot(fluentd)
+    assert.doesNotMatch(JSON.stringify(out), /hunter2|hooks\.slack|s3cr3t|k1"/)
+    const c = out.spec.template.spec.containers[0]!
+    assert.deepEqual(c.args, [`--db-password=${REDACTED}`, '--log-level=info', `--api-key=${REDACTED}`])
+    assert.equal(c.livenessProbe.httpGet.path, '/healthz', 'what the analysis reads stays')
+  })
+
+  it('ConfigMap data: credential spellings, credential-named keys, block scalars and binaryData', () => {
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {name: 'cni-extra', namespace: 'kube-system'},
+      data: {
+        'settings.yaml': 'db_password: hunter2\naccessToken: abc123\nclient-secret: s3cr3t\nsecret: abc\nmtu: 1450\npassword: |\n  multi\n  line\nafter: kept\n',
+        'settings.json': '{"apiKey": "k", "Authorization": "Bearer abcdef", "tokenFile": "/var/run/token", "mtu": 1450}',
+        password: 'hunter3',
+        etcd_key: '-----BEGIN PRIVATE KEY-----',
+      },
+      binaryData: {blob: 'aGVsbG8='},
+    }
+    const out = redactForSnapshot(cm)
+    assert.doesNotMatch(JSON.stringify(out), /hunter2|hunter3|abc123|s3cr3t|"k"|abcdef|multi|BEGIN PRIVATE|aGVsbG8/)
+    assert.match(out.data['settings.yaml'], /mtu: 1450\n/)
+    assert.match(out.data['settings.yaml'], /\nafter: kept\n$/)
+    assert.match(out.data['settings.json'], /"tokenFile": "\/var\/run\/token", "mtu": 1450/)
+    assert.equal(out.data.password, REDACTED)
+    assert.equal('binaryData' in out, false)
+  })
+
   it('leaves an object without anything to redact equal to itself', () => {
     const service = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'web', namespace: 'shop'}, spec: {selector: {app: 'web'}, ports: [{port: 80}]}}
     assert.deepEqual(redactForSnapshot(service), service)

@@ -85,6 +85,23 @@ describe('node probe: the CNI dirs of the runtime that serves this node', () => 
     assert.deepEqual(facts.cniFiles.map((f) => f.name), ['10-bridge.conflist'])
   })
 
+  it("containerd 2.x's single-quoted TOML: conf_dir and a bin_dirs array", () => {
+    const node = fakeNode('containerd2', {
+      files: {
+        '/etc/containerd/config.toml': "version = 3\n[plugins.'io.containerd.cri.v1.runtime'.cni]\n  bin_dirs = ['/opt/cni/bin', '/custom/cni/bin']\n  conf_dir = '/custom/net.d'\n",
+        '/custom/net.d/10-bridge.conflist': BRIDGE,
+        '/custom/cni/bin/bridge': '',
+        '/custom/cni/bin/host-local': '',
+        '/custom/cni/bin/portmap': '',
+      },
+    })
+    const facts = probe(node)
+    assert.equal(facts.cniConfDir, '/custom/net.d')
+    assert.equal(facts.cniDir, 'present')
+    assert.deepEqual(facts.cniBinDirs['/custom/cni/bin'], ['bridge', 'host-local', 'portmap'])
+    assert.deepEqual(judgeCniConfig(facts, ['10.244.1.0/24']).map((f) => f.code), ['cni.config-ok'])
+  })
+
   it('a missing conf dir is named as the runtime configured it', () => {
     const node = fakeNode('missing', {ownArgs: ['containerd', '--config=/etc/k3s.toml'], ownConfig: '/etc/k3s.toml', files: {'/etc/k3s.toml': '  conf_dir = "/var/lib/rancher/k3s/agent/etc/cni/net.d"\n'}})
     const facts = probe(node)
