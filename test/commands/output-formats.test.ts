@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {after, afterEach, before, describe, it} from 'node:test'
+import {after, before, describe, it} from 'node:test'
 import {parse} from 'yaml'
 
 import {SIZES, generateSnapshot, snapshotText, type BenchTargets} from '../../bench/snapshot-generator.js'
@@ -26,10 +26,6 @@ describe('-o json|yaml|junit on a generated snapshot', () => {
     writeFileSync(file, snapshotText(generated.items))
   })
   after(() => rmSync(dir, {recursive: true, force: true}))
-  // oclif's Command.catch sets process.exitCode for a failed run; in-process, it would fail this test file.
-  afterEach(() => {
-    process.exitCode = undefined
-  })
 
   const commands = (): Array<[string, string[]]> => [
     ['svc', ['svc', targets.service.name, '-n', targets.service.namespace]],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {after, afterEach, describe, it} from 'node:test'
+import {after, describe, it} from 'node:test'
 
 import {run} from '../helpers/run.js'
 
@@ -11,9 +11,6 @@ import {run} from '../helpers/run.js'
 describe('a snapshot with one malformed object', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netdiag-malformed-'))
   after(() => rmSync(dir, {recursive: true, force: true}))
-  afterEach(() => {
-    process.exitCode = undefined
-  })
 
   it('exits 2 naming the file and line when a check reads it', async () => {
     const file = join(dir, 'cluster.json')

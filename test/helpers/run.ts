@@ -42,6 +42,8 @@ export async function run(argv: string[]): Promise<CommandRun> {
   } finally {
     process.stdout.write = realOut
     process.stderr.write = realErr
+    // oclif's Command.catch sets process.exitCode for a failed run; in-process it would fail the test file.
+    process.exitCode = undefined
   }
   const exitCode = error ? (error.oclif?.exit ?? 1) : 0
   // oclif prints a command's error message on stderr; do the same so tests read what a person reads.
