@@ -67,9 +67,7 @@ export function debugPodManifest(options: DebugPodOptions): Pod {
           imagePullPolicy: 'IfNotPresent',
           command: ['sleep', String(options.deadlineSeconds)],
           resources: RESOURCES,
-          securityContext: options.rawSockets
-            ? {allowPrivilegeEscalation: false, privileged: false}
-            : {allowPrivilegeEscalation: false, privileged: false, capabilities: {drop: ['ALL']}},
+          securityContext: {allowPrivilegeEscalation: false, privileged: false, ...(options.rawSockets ? {} : {capabilities: {drop: ['ALL']}})},
         },
       ],
     },

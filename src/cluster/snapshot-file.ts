@@ -46,7 +46,8 @@ export function readSnapshotEntries(paths: string[]): SnapshotEntry[] {
   })
 }
 
-function parsedEntry(object: SnapshotObject): SnapshotEntry {
+/** An already parsed object as an entry. */
+export function parsedEntry(object: SnapshotObject): SnapshotEntry {
   return {kind: object.kind, namespace: object.metadata?.namespace, name: object.metadata?.name ?? '', object: () => object}
 }
 

@@ -1,6 +1,6 @@
 import {matchesSelector, parseLabelSelector} from '../analysis/labels.js'
 import {badInput, OfflineError} from '../errors.js'
-import {type SnapshotEntry, type SnapshotObject, readSnapshotEntries} from './snapshot-file.js'
+import {parsedEntry, type SnapshotEntry, type SnapshotObject, readSnapshotEntries} from './snapshot-file.js'
 import type {
   ClusterInfo,
   ConfigMap,
@@ -36,7 +36,7 @@ export class SnapshotClusterView implements ClusterView {
     private readonly label = 'snapshot',
     entries: SnapshotEntry[] = [],
   ) {
-    for (const object of objects) this.add({kind: object.kind, namespace: object.metadata?.namespace, name: object.metadata?.name ?? '', object: () => object})
+    for (const object of objects) this.add(parsedEntry(object))
     for (const entry of entries) this.add(entry)
   }
 

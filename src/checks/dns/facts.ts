@@ -1,3 +1,4 @@
+import {detectCni, type CniDetection} from '../../analysis/node/cni-detect.js'
 import type {Pod, Service} from '../../cluster/types.js'
 import type {ClusterView} from '../../cluster/view.js'
 import {DEFAULT_CLUSTER_DOMAIN, DNS_NAMESPACE, DNS_SELECTOR, DNS_SERVICE} from './target.js'
@@ -44,4 +45,10 @@ export async function clusterDomainOf(view: ClusterView, explicit?: string): Pro
     }
   }
   return DEFAULT_CLUSTER_DOMAIN
+}
+
+/** The CNI as DaemonSets and node annotations show it: what both DNS policy checks judge enforcement by. */
+export async function cniFromApi(view: ClusterView): Promise<CniDetection> {
+  const [daemonSets, nodes] = await Promise.all([view.listDaemonSets(undefined), view.listNodes()])
+  return detectCni({daemonSets, nodes})
 }

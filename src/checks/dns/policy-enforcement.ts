@@ -1,5 +1,5 @@
-import {detectCni} from '../../analysis/node/cni-detect.js'
 import type {Check} from '../../engine/types.js'
+import {cniFromApi} from './facts.js'
 import {DNS_NAMESPACE, type DnsTarget} from './target.js'
 
 /** NetworkPolicies only work when something enforces them; with plain flannel or bridge they are decorative. */
@@ -14,14 +14,8 @@ export const policyEnforcementCheck: Check<DnsTarget> = {
     {verb: 'list', resource: 'nodes'},
   ],
   async run({view, target}) {
-    const [here, dnsSide, daemonSets, nodes] = await Promise.all([
-      view.listNetworkPolicies(target.namespace),
-      view.listNetworkPolicies(DNS_NAMESPACE),
-      view.listDaemonSets(undefined),
-      view.listNodes(),
-    ])
+    const [here, dnsSide, cni] = await Promise.all([view.listNetworkPolicies(target.namespace), view.listNetworkPolicies(DNS_NAMESPACE), cniFromApi(view)])
     const policies = [...here, ...(target.namespace === DNS_NAMESPACE ? [] : dnsSide)]
-    const cni = detectCni({daemonSets, nodes})
     const details = {cni: cni.cni, enforcesNetworkPolicy: cni.enforcesNetworkPolicy, policyEngines: cni.policyEngines, evidence: cni.evidence, policies: policies.length}
     if (policies.length === 0) {
       return {status: 'pass', summary: `no NetworkPolicy in ${target.namespace} or ${DNS_NAMESPACE}${cni.enforcesNetworkPolicy === true ? `; NetworkPolicy is enforced by ${cni.policyEngines.join(', ') || cni.cni}` : ''}`, details}

@@ -2,11 +2,10 @@ import {denialSubject} from '../../analysis/network-policy/denial-words.js'
 import {formatLabels} from '../../analysis/labels.js'
 import {buildPolicyIndex, evaluateConnection, namespaceLabels, podEndpoint} from '../../analysis/network-policy.js'
 import type {ConnectionVerdict} from '../../analysis/network-policy.js'
-import {detectCni} from '../../analysis/node/cni-detect.js'
 import {MANAGED_BY_LABEL, MANAGED_BY_VALUE, ROLE_LABEL} from '../../cluster/debug-pod-spec.js'
 import type {Pod} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
-import {dnsPods, isPodReady} from './facts.js'
+import {cniFromApi, dnsPods, isPodReady} from './facts.js'
 import {DNS_NAMESPACE, type DnsTarget} from './target.js'
 
 interface SourceGroup {
@@ -78,7 +77,7 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
       `${side === 'ingress' ? '' : ` to ${DNS_NAMESPACE}/kube-dns`}${nearMiss ? `; ${nearMiss.reason}` : ''}` +
       (blocked.length > 1 ? ` (${blocked.length} label groups affected)` : '')
     // A static verdict only bites when something enforces policies: with flannel alone it is a warning.
-    const cni = await Promise.all([view.listDaemonSets(undefined), view.listNodes()]).then(([daemonSets, nodes]) => detectCni({daemonSets, nodes}), () => undefined)
+    const cni = await cniFromApi(view).catch(() => undefined)
     const decorative = cni?.enforcesNetworkPolicy === false
     return {
       status: worst.udp.allowed || decorative ? 'warn' : 'fail',
