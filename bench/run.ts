@@ -6,6 +6,7 @@ import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {LOCAL_KUBECONFIG, liveClusterAvailable, liveTable, runLiveBench, type LiveResults, type LiveScale} from './live.js'
 import {GENERATOR_VERSION, SIZES, type BenchTargets, type SizeName, generateSnapshot, snapshotChunks} from './snapshot-generator.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -20,6 +21,11 @@ interface Options {
   runs: number
   seed: number
   out: string
+  /** 'auto': run the live benchmarks when the local cluster answers. */
+  live: 'auto' | 'yes' | 'no'
+  liveKubeconfig: string
+  /** undefined: no loaded-cluster run. */
+  liveScale?: LiveScale
 }
 
 interface Sample {
@@ -48,19 +54,37 @@ export interface Measurement {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = {sizes: ['small', 'medium', 'large'], runs: 5, seed: 42, out: join(CACHE, 'results.json')}
+  const options: Options = {
+    sizes: ['small', 'medium', 'large'],
+    runs: 5,
+    seed: 42,
+    out: join(CACHE, 'results.json'),
+    live: 'auto',
+    liveKubeconfig: process.env.NETDIAG_BENCH_KUBECONFIG ?? LOCAL_KUBECONFIG,
+    liveScale: {services: 10_000, pods: 30_000, policies: 2_000},
+  }
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined]
     const value = () => inline ?? argv[++i] ?? ''
-    if (flag === '--sizes') options.sizes = value().split(',') as SizeName[]
+    if (flag === '--sizes') options.sizes = value() === 'none' ? [] : (value().split(',') as SizeName[])
     else if (flag === '--runs') options.runs = Number(value())
     else if (flag === '--seed') options.seed = Number(value())
     else if (flag === '--out') options.out = value()
-    else throw new Error(`unknown option ${flag}; use --sizes small,medium,large --runs 5 --seed 42 --out .bench/results.json`)
+    else if (flag === '--live') options.live = 'yes'
+    else if (flag === '--no-live') options.live = 'no'
+    else if (flag === '--live-scale') options.liveScale = parseScale(value())
+    else throw new Error(`unknown option ${flag}; use --sizes small,medium,large --runs 5 --seed 42 --out .bench/results.json --live|--no-live --live-scale SERVICES,PODS,POLICIES|0`)
   }
   for (const size of options.sizes) if (!(size in SIZES)) throw new Error(`unknown size ${size}; sizes: ${Object.keys(SIZES).join(', ')}`)
   if (!(options.runs >= 1)) throw new Error('--runs must be at least 1')
   return options
+}
+
+function parseScale(text: string): LiveScale | undefined {
+  if (text === '0') return undefined
+  const [services, pods, policies] = text.split(',').map(Number)
+  if (![services, pods, policies].every((n) => Number.isInteger(n) && n! > 0)) throw new Error('--live-scale takes SERVICES,PODS,POLICIES (e.g. 10000,30000,2000) or 0')
+  return {services: services!, pods: pods!, policies: policies!}
 }
 
 /** Generates the snapshot once per size, seed and generator version; later runs reuse .bench/. */
@@ -152,7 +176,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => (i === 0 || i === 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n')
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
   if (!existsSync(join(CLI, '..', '..', 'dist', 'commands'))) throw new Error(`${CLI}: no dist/ beside it; run npm run build (npm run bench does)`)
   mkdirSync(CACHE, {recursive: true})
@@ -180,6 +204,11 @@ function main(): void {
   measurements.push(measure('kubectl netdiag --help', process.execPath, [CLI, '--help'], options.runs))
   if (existsSync(KUBECTL)) measurements.push(measure('kubectl version --client', KUBECTL, ['version', '--client'], options.runs))
 
+  let live: LiveResults | undefined
+  const runLive = options.live === 'yes' || (options.live === 'auto' && liveClusterAvailable(options.liveKubeconfig))
+  if (runLive) live = await runLiveBench({kubeconfig: options.liveKubeconfig, cli: CLI, runs: options.runs, scale: options.liveScale})
+  else log(`live benchmarks skipped: no cluster answers at ${options.liveKubeconfig} (npm run cluster:up, or --live)`)
+
   const rows = [['size', 'objects', 'command', 'JSON MB', 'median s', 'min s', 'max s', 'CPU s', 'peak RSS MB', 'ms/1k objects', 'status']]
   for (const m of measurements) {
     const snap = m.size ? snapshots[m.size] : undefined
@@ -205,9 +234,11 @@ function main(): void {
     cli: CLI.replace(ROOT, ''),
     snapshots,
     measurements,
+    ...(live ? {live} : {}),
   }
   writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n')
-  process.stdout.write(`${table(rows)}\n\n${cores} cores (${results.machine.cpu}), node ${process.version}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${results.machine.loadavgAfter.map((l) => l.toFixed(2)).join(' ')} after; ${options.runs} runs each (median), one warm-up run not counted.\nwritten to ${options.out.replace(ROOT, '')}\n`)
+  const liveText = live ? `\n${liveTable(live)}\n` : ''
+  process.stdout.write(`${table(rows)}\n${liveText}\n${cores} cores (${results.machine.cpu}), node ${process.version}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${results.machine.loadavgAfter.map((l) => l.toFixed(2)).join(' ')} after; ${options.runs} runs each (median), one warm-up run not counted.\nwritten to ${options.out.replace(ROOT, '')}\n`)
 }
 
-main()
+await main()
