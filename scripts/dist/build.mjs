@@ -68,7 +68,7 @@ async function bundle() {
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     define: {NETDIAG_PJSON: JSON.stringify(JSON.stringify({name, version, description, oclif}))},
     // ws's optional native speed-ups (it falls back to JavaScript without them), and TypeScript, which oclif
