@@ -15,6 +15,7 @@ export interface IndexedItem {
   kind: string
   namespace?: string
   name: string
+  uid?: string
   /** Byte range of the item's JSON text. */
   start: number
   end: number
@@ -41,7 +42,7 @@ export function indexListDocuments(bytes: Uint8Array): IndexedItem[] | undefined
   }
 }
 
-const KEY = Object.fromEntries(['kind', 'items', 'metadata', 'name', 'namespace'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<'kind' | 'items' | 'metadata' | 'name' | 'namespace', Buffer>
+const KEY = Object.fromEntries(['kind', 'items', 'metadata', 'name', 'namespace', 'uid'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<'kind' | 'items' | 'metadata' | 'name' | 'namespace' | 'uid', Buffer>
 
 function growOpeners(openers: Uint8Array): Uint8Array {
   const grown = new Uint8Array(openers.length * 2)
@@ -56,6 +57,7 @@ class Scanner {
   private itemKind?: string
   private metaName?: string
   private metaNamespace?: string
+  private metaUid?: string
   private readonly b: Buffer
   /** Open brackets of the value being skipped, innermost last. */
   private openers: Uint8Array = new Uint8Array(64)
@@ -124,10 +126,10 @@ class Scanner {
   /** One object; reads its top-level kind and metadata.name/namespace, skips the rest. */
   private item(): PartialItem {
     const start = this.i
-    this.itemKind = this.metaName = this.metaNamespace = undefined
+    this.itemKind = this.metaName = this.metaNamespace = this.metaUid = undefined
     this.object(this.itemMember)
     if (this.metaName === undefined) throw new NotAList()
-    return {kind: this.itemKind, namespace: this.metaNamespace, name: this.metaName, start, end: this.i}
+    return {kind: this.itemKind, namespace: this.metaNamespace, name: this.metaName, ...(this.metaUid !== undefined ? {uid: this.metaUid} : {}), start, end: this.i}
   }
 
   // Members as fields, not closures: item() runs for every object in the file.
@@ -142,6 +144,7 @@ class Scanner {
     if (this.b[this.i] !== QUOTE) return false
     if (this.is(KEY.name)) this.metaName = this.string()
     else if (this.is(KEY.namespace)) this.metaNamespace = this.string()
+    else if (this.is(KEY.uid)) this.metaUid = this.string()
     else return false
     return true
   }
