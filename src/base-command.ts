@@ -256,7 +256,7 @@ export function terminalWidth(): number | undefined {
  * What went wrong inside checks, beyond their own status: the engine turns a throw into a check in `error`, but
  * malformed input must end the run with exit 2, and a bug with exit 4.
  */
-class CheckTrouble {
+export class CheckTrouble {
   badInput?: NetdiagError
   internal?: {check: string; error: Error}
 

@@ -1,7 +1,7 @@
 import {closeSync, readFileSync, readSync, statSync} from 'node:fs'
 
 import {badInput} from '../errors.js'
-import {type IndexedItem, indexListDocuments} from './snapshot-index.js'
+import {ImpossibleObject, type IndexedItem, indexListDocuments, MAX_JSON_DEPTH, nestsTooDeep} from './snapshot-index.js'
 import {SNAPSHOT_KINDS, type SnapshotKind} from './types.js'
 
 export interface SnapshotObject {
@@ -51,9 +51,16 @@ export function readSnapshotEntries(paths: string[], options: SnapshotReadOption
     const name = path === '-' ? 'stdin' : path
     const bytes = readSnapshotBytes(path, maxBytes)
     refuseYaml(bytes, name)
-    const items = indexListDocuments(bytes)
+    let items: IndexedItem[] | undefined
+    try {
+      items = indexListDocuments(bytes)
+    } catch (error) {
+      if (error instanceof ImpossibleObject) throw badInput(`snapshot ${name} ${error.message}: it is not a Kubernetes List; ${HOW_TO_MAKE}`)
+      throw error
+    }
     if (!items) {
       if (isBlank(bytes)) throw badInput(`snapshot ${name} is empty; ${HOW_TO_MAKE}`)
+      if (nestsTooDeep(bytes)) throw badInput(`snapshot ${name} nests deeper than ${MAX_JSON_DEPTH} levels: it is not a Kubernetes List; ${HOW_TO_MAKE}`)
       if (bytes.length > STRICT_PARSE_LIMIT) throw badInput(`snapshot ${name} is not a well-formed Kubernetes List (truncated, or not JSON); ${HOW_TO_MAKE}`)
       // Anything but well-formed Lists is parsed strictly, which also words the error.
       return parseSnapshot(bytes.toString('utf8'), name).map((object) => ({...parsedEntry(object), source: name}))

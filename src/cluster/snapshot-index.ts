@@ -27,6 +27,17 @@ type PartialItem = Omit<IndexedItem, 'kind'> & {kind?: string}
 class NotAList extends Error {}
 
 /**
+ * Input no Kubernetes object can be, found while scanning, with the reason (thrown to the caller): nesting
+ * deeper than the API server's JSON decoder accepts, or a name longer than any Kubernetes name.
+ */
+export class ImpossibleObject extends Error {}
+
+/** k8s.io/apimachinery/pkg/util/json (and sigs.k8s.io/json) refuse deeper documents; so do we, before parsing. */
+export const MAX_JSON_DEPTH = 10_000
+/** metadata.name is at most 253 characters (a DNS subdomain), a namespace 63; anything longer is not decoded. */
+const MAX_NAME_BYTES = 253 * 4
+
+/**
  * The items of the List documents in `bytes` (one, or several concatenated), in file order. Undefined when the
  * text is anything else (a single object, a bare array, a truncated file, stray bytes between documents, an item
  * without kind or name): the caller then parses it strictly, which also words the error. Syntax errors inside
@@ -142,6 +153,9 @@ class Scanner {
 
   private readonly metadataMember = (): boolean => {
     if (this.b[this.i] !== QUOTE) return false
+    if ((this.is(KEY.name) || this.is(KEY.namespace)) && this.stringEnd(this.i) - this.i > MAX_NAME_BYTES) {
+      throw new ImpossibleObject(`holds a metadata.${this.is(KEY.name) ? 'name' : 'namespace'} longer than any Kubernetes name (253 characters)`)
+    }
     if (this.is(KEY.name)) this.metaName = this.string()
     else if (this.is(KEY.namespace)) this.metaNamespace = this.string()
     else if (this.is(KEY.uid)) this.metaUid = this.string()
@@ -186,6 +200,7 @@ class Scanner {
         continue
       }
       if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        if (depth === MAX_JSON_DEPTH) throw new ImpossibleObject(`nests deeper than ${MAX_JSON_DEPTH} levels`)
         if (depth === this.openers.length) this.openers = growOpeners(this.openers)
         this.openers[depth++] = c
       } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
@@ -249,4 +264,18 @@ class Scanner {
     const b = this.b
     while (this.i < b.length && (b[this.i] === 0x20 || b[this.i] === 0x0a || b[this.i] === 0x0d || b[this.i] === 0x09)) this.i++
   }
+}
+
+/** Whether the JSON text nests deeper than MAX_JSON_DEPTH (strings skipped): checked before a strict JSON.parse. */
+export function nestsTooDeep(bytes: Uint8Array): boolean {
+  let depth = 0
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]
+    if (c === QUOTE) {
+      for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (++depth > MAX_JSON_DEPTH) return true
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) depth--
+  }
+  return false
 }
