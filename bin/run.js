@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+import {COMMANDS} from '../dist/commands/index.js'
+import {main} from '../dist/main.js'
 
-await execute({dir: import.meta.url})
+await main(process.argv.slice(2), import.meta.url, Object.keys(COMMANDS))

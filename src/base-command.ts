@@ -3,11 +3,14 @@ import {Command, Errors} from '@oclif/core'
 import type {AccessRequirement} from './cluster/access.js'
 import type {DebugSession, ProbeSourceSpec} from './cluster/debug-session.js'
 import type {Connection} from './cluster/kubeconfig.js'
+import type {ClusterInfo} from './cluster/types.js'
 import type {ClusterView} from './cluster/view.js'
 import type {Check, CheckOutcome} from './engine/types.js'
 import {ExitCode, NetdiagError, badInput} from './errors.js'
-import {type GlobalFlags, parseDuration} from './flags.js'
+import {type GlobalFlags, parseDuration, parseSize} from './flags.js'
+import {isParseError, parseErrorMessage} from './parse-errors.js'
 import type {Report} from './report/report.js'
+import {terminalSafe} from './report/terminal-text.js'
 
 export interface Environment {
   view: ClusterView
@@ -36,23 +39,65 @@ export abstract class NetdiagCommand extends Command {
 
   protected async environment(flags: GlobalFlags): Promise<Environment> {
     if (flags.snapshot && flags.snapshot.length > 0) {
-      if (flags.kubeconfig || flags.context) this.warn('--kubeconfig/--context are ignored with --snapshot')
+      const maxBytes = parseSize(flags['snapshot-max-size'] ?? '1Gi', '--snapshot-max-size')
       const {SnapshotClusterView} = await import('./cluster/snapshot-view.js')
-      return {view: SnapshotClusterView.fromFiles(flags.snapshot), namespace: flags.namespace ?? 'default', flags}
+      const view = SnapshotClusterView.fromFiles(flags.snapshot, {maxBytes})
+      // After the snapshot is read: an error stays the one line on stderr.
+      if (flags.kubeconfig || flags.context) this.warn('--kubeconfig/--context are ignored with --snapshot')
+      return {view, namespace: flags.namespace ?? 'default', flags}
     }
+    const timeoutMs = parseDuration(flags.timeout)
+    const requestTimeoutMs = flags['request-timeout'] === undefined ? timeoutMs : parseDuration(flags['request-timeout'], '--request-timeout', {allowZero: true})
     const {loadConnection} = await import('./cluster/kubeconfig.js')
     const {LiveClusterView} = await import('./cluster/live-view.js')
-    const connection = loadConnection({kubeconfig: flags.kubeconfig, context: flags.context})
-    const view = new LiveClusterView(connection, Math.min(parseDuration(flags.timeout), 30_000))
+    const connection = loadConnection({kubeconfig: flags.kubeconfig, context: flags.context, as: flags.as, asGroups: flags['as-group']})
+    const log = flags.v ? {level: flags.v, write: (line: string) => this.logToStderr(terminalSafe(line, {singleLine: true}))} : undefined
+    const view = new LiveClusterView(connection, requestTimeoutMs, log)
     return {view, connection, namespace: flags.namespace ?? connection.namespace, flags}
+  }
+
+  /**
+   * The first API call, proving the cluster answers (else exit 3); on a terminal with a progress line while it
+   * is in flight, so a silent API server is not 30 silent seconds.
+   */
+  protected async reach(env: Environment): Promise<ClusterInfo> {
+    const {connection, view, flags} = env
+    if (!connection || !interactiveStderr() || (flags.output && flags.output !== 'table')) return view.info()
+    const {default: ora} = await import('ora')
+    const spinner = ora({stream: process.stderr, text: terminalSafe(`connecting to ${connection.server} (context ${connection.context})`, {singleLine: true})}).start()
+    try {
+      return await view.info()
+    } finally {
+      spinner.stop()
+    }
   }
 
   /** Bad input when the namespace does not exist (exit 2), after proving the API answers at all (exit 3). */
   protected async requireNamespace(env: Environment, namespace: string): Promise<void> {
-    await env.view.info()
-    if (!(await env.view.getNamespace(namespace))) {
-      throw badInput(`namespace "${namespace}" not found${env.view.source === 'snapshot' ? ' in the snapshot' : ''}; list them with: kubectl get namespaces`)
+    await this.reach(env)
+    if (!(await env.view.getNamespace(namespace))) throw badInput(`namespace "${namespace}" not found${this.whereToLook(env, 'namespaces')}`)
+  }
+
+  /** A pod given as NAME (in `namespace`), NAMESPACE/NAME or pod/NAME that must exist (else exit 2). */
+  protected async requirePod(env: Environment, text: string, namespace: string): Promise<{namespace: string; name: string}> {
+    const {parsePodRef} = await import('./analysis/path/pod-ref.js')
+    const ref = parsePodRef(text, namespace)
+    if ('error' in ref) throw badInput(ref.error)
+    if (ref.namespace !== namespace) await this.requireNamespace(env, ref.namespace)
+    if (!(await env.view.getPod(ref.namespace, ref.name))) throw badInput(`pod "${ref.name}" not found in namespace ${ref.namespace}${this.whereToLook(env, {pods: ref.namespace})}`)
+    return ref
+  }
+
+  /** The end of a "not found" message: live, the kubectl command that lists them; offline, what the snapshot holds. */
+  protected whereToLook(env: Environment, what: 'namespaces' | 'nodes' | {pods: string}): string {
+    if (env.view.source === 'snapshot') {
+      const held = (env.view as ClusterView & {held?(what: 'namespaces' | 'nodes' | {pods: string}): string[]}).held?.(what) ?? []
+      const noun = typeof what === 'string' ? what : `pods in namespace ${what.pods}`
+      const shown = held.slice(0, 12).join(', ') + (held.length > 12 ? `, ... (${held.length} in all)` : '')
+      return ` in the snapshot, which holds ${held.length === 0 ? `no ${noun}` : `${noun} ${shown}`}`
     }
+    const command = typeof what === 'string' ? `kubectl get ${what}` : `kubectl get pods -n ${what.pods}`
+    return `; list them with: ${command}`
   }
 
   protected async runDiagnosis<T>(env: Environment, spec: DiagnosisSpec<T>): Promise<void> {
@@ -60,7 +105,7 @@ export abstract class NetdiagCommand extends Command {
     const startedAt = new Date()
     const timeoutMs = parseDuration(flags.timeout)
     const noProbe = flags['no-probe'] || env.view.source === 'snapshot'
-    const cluster = await env.view.info()
+    const cluster = await this.reach(env)
 
     const [{runChecks}, {diagnose, overallStatus}, {startProgress}, {buildReport}] = await Promise.all([
       import('./engine/engine.js'),
@@ -86,15 +131,17 @@ export abstract class NetdiagCommand extends Command {
       })
     }
 
-    const progress = await startProgress(flags.output === 'table' && Boolean(process.stderr.isTTY), checks.length)
+    const progress = await startProgress(flags.output === 'table' && interactiveStderr(), checks.length)
+    const trouble = new CheckTrouble()
     let outcomes: CheckOutcome[]
     try {
-      outcomes = await runChecks(checks, {view: env.view, probes: session, target: spec.target, options: {noProbe, timeoutMs, timings: flags.timings}, denied}, progress)
+      outcomes = await runChecks(trouble.guard(checks), {view: env.view, probes: session, target: spec.target, options: {noProbe, timeoutMs, timings: flags.timings}, denied}, progress)
     } finally {
       progress.stop()
       await session?.close()
     }
-    const damage = env.view.damage?.()
+    // Malformed input fails closed: no report built around an object we could not understand.
+    const damage = env.view.damage?.() ?? trouble.badInput
     if (damage) throw damage
 
     const source = outcomes.map((o) => o.details?.probeSource).find((s): s is string => typeof s === 'string')
@@ -111,8 +158,18 @@ export abstract class NetdiagCommand extends Command {
       diagnosis: diagnose(checks, outcomes),
     })
     await this.render(report, flags)
+    if (trouble.internal) {
+      const {check, error} = trouble.internal
+      if (process.env.DEBUG) process.stderr.write(`${error.stack ?? error.message}\n`)
+      return this.fail(`internal error in check ${check}: ${error.message.split('\n')[0]}; this is a bug in netdiag: rerun with DEBUG=1 for the stack trace and report it`, ExitCode.internal)
+    }
     const exit = exitCodeFor(report, flags['fail-on'] as 'warn' | 'fail')
     if (exit !== ExitCode.ok) this.exit(exit)
+  }
+
+  /** Writes to stdout and waits until it is flushed: a pipe takes 64 KiB at a time, and exit would drop the rest. */
+  protected async writeOut(text: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())))
   }
 
   private async preflight<T>(env: Environment, spec: DiagnosisSpec<T>): Promise<{checks: Check<T>[]; denied: Map<string, string>}> {
@@ -136,40 +193,87 @@ export abstract class NetdiagCommand extends Command {
     switch (flags.output) {
       case 'json': {
         const {renderJson} = await import('./report/json.js')
-        process.stdout.write(renderJson(report))
-        return
+        return this.writeOut(renderJson(report))
       }
       case 'yaml': {
         const {renderYaml} = await import('./report/yaml.js')
-        process.stdout.write(renderYaml(report))
-        return
+        return this.writeOut(renderYaml(report))
       }
       case 'junit': {
         const {renderJunit} = await import('./report/junit.js')
-        process.stdout.write(renderJunit(report, {failOnWarn: flags['fail-on'] === 'warn'}))
-        return
+        return this.writeOut(renderJunit(report, {failOnWarn: flags['fail-on'] === 'warn'}))
       }
     }
     const {renderTable} = await import('./report/table.js')
-    const color = !flags['no-color'] && !process.env.NO_COLOR && Boolean(process.stdout.isTTY)
-    process.stdout.write(renderTable(report, {color, width: process.stdout.columns, quiet: flags.quiet}))
+    const color = !flags['no-color'] && !process.env.NO_COLOR && process.env.TERM !== 'dumb' && Boolean(process.stdout.isTTY)
+    await this.writeOut(renderTable(report, {color, width: terminalWidth(), quiet: flags.quiet}))
   }
 
-  /** NetdiagError → its one-line message and exit code; never a stack trace unless DEBUG is set. */
-  protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+  /**
+   * Every error is one line `error: MESSAGE` on stderr and its exit code: NetdiagError as it says, oclif's own
+   * parse errors as bad usage (2), anything else is a bug (4). Never a stack trace unless DEBUG is set.
+   */
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (error instanceof Errors.ExitError) throw error
     if (error instanceof NetdiagError) return this.fail(error.message, error.exitCode)
-    if (error instanceof Errors.ExitError || error instanceof Errors.CLIError || (error as {oclif?: unknown}).oclif) return super.catch(error)
-    if (process.env.DEBUG) return super.catch(error)
-    return this.fail(`internal error: ${error.message.split('\n')[0]} (set DEBUG=* for the stack trace)`, ExitCode.failed)
+    if (isParseError(error)) {
+      const flags = Object.keys((this.constructor as typeof Command).flags ?? {})
+      return this.fail(parseErrorMessage(error, this.id ?? '', flags), ExitCode.badInput)
+    }
+    // oclif's flag-value parsing (`Parsing --v` / `Expected an integer ...`) is a plain CLIError: still usage.
+    if (error instanceof Errors.CLIError && error.oclif?.exit !== undefined) {
+      const flags = Object.keys((this.constructor as typeof Command).flags ?? {})
+      return this.fail(parseErrorMessage(error, this.id ?? '', flags), error.oclif.exit === 1 ? ExitCode.badInput : error.oclif.exit)
+    }
+    if (process.env.DEBUG) process.stderr.write(`${error.stack ?? error.message}\n`)
+    return this.fail(`internal error: ${(error.message ?? String(error)).split('\n')[0]}; this is a bug in netdiag: rerun with DEBUG=1 for the stack trace and report it`, ExitCode.internal)
   }
 
   /**
    * `error: MESSAGE` on one line, as kubectl prints errors. oclif's this.error wraps at 80 columns when stderr
-   * is not a terminal, which splits the message mid-sentence in CI logs and breaks grep.
+   * is not a terminal, which splits the message mid-sentence in CI logs and breaks grep. Cluster data in the
+   * message (names from a snapshot) cannot drive the terminal.
    */
-  private fail(message: string, exit: number): never {
-    process.stderr.write(`error: ${message}\n`)
+  protected fail(message: string, exit: number): never {
+    process.stderr.write(`error: ${terminalSafe(message, {singleLine: true})}\n`)
     return this.exit(exit)
+  }
+}
+
+/** Spinners only for a person at a terminal that can show them. */
+function interactiveStderr(): boolean {
+  return Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb'
+}
+
+/** The terminal's width, else $COLUMNS (honoured when piped, as ls and kubectl do), else 120. */
+export function terminalWidth(): number | undefined {
+  if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns
+  const columns = Number(process.env.COLUMNS)
+  return Number.isInteger(columns) && columns > 0 ? columns : undefined
+}
+
+/**
+ * What went wrong inside checks, beyond their own status: the engine turns a throw into a check in `error`, but
+ * malformed input must end the run with exit 2, and a bug with exit 4.
+ */
+export class CheckTrouble {
+  badInput?: NetdiagError
+  internal?: {check: string; error: Error}
+
+  guard<T>(checks: Check<T>[]): Check<T>[] {
+    return checks.map((check) => ({
+      ...check,
+      run: async (ctx) => {
+        try {
+          return await check.run(ctx)
+        } catch (error) {
+          if (error instanceof NetdiagError) {
+            if (error.kind === 'bad-input') this.badInput ??= error
+          } else this.internal ??= {check: check.id, error: error instanceof Error ? error : new Error(String(error))}
+          throw error
+        }
+      },
+    }))
   }
 }
 

@@ -2,10 +2,11 @@
  * Entry point of the self-contained executables (Node single-executable application, see scripts/dist/): one
  * CommonJS bundle of the whole CLI, with no package.json or dist/ beside it.
  */
-import {Plugin, flush, handle, run} from '@oclif/core'
+import {Plugin} from '@oclif/core'
 import {dirname} from 'node:path'
 
 import {COMMANDS} from './commands/index.js'
+import {main as runCli} from './main.js'
 
 /** package.json (name, version, oclif section), inlined by the bundler. */
 declare const NETDIAG_PJSON: string
@@ -23,12 +24,7 @@ async function main(argv: string[]): Promise<void> {
   // file, and its commands are already in this bundle, so hand them over.
   const plugin = Plugin.prototype as unknown as {loadCommandsFromTarget: () => Promise<typeof COMMANDS>}
   plugin.loadCommandsFromTarget = async () => COMMANDS
-  try {
-    await run(argv, {root: dirname(process.execPath), pjson: JSON.parse(NETDIAG_PJSON)})
-    await flush()
-  } catch (error) {
-    await handle(error as Error)
-  }
+  await runCli(argv, {root: dirname(process.execPath), pjson: JSON.parse(NETDIAG_PJSON)}, Object.keys(COMMANDS))
 }
 
 // A single-executable application gets argv as [executable, executable, ...arguments].

@@ -14,8 +14,8 @@ export function probeSourceCheck<T>(id: string, layer: Layer = 'pod-network'): C
     layer,
     needsProbe: true,
     requires: (target) => {
-      const namespace = (target as {namespace?: string}).namespace
       const fromPod = (target as {fromPod?: string}).fromPod
+      const namespace = (target as {fromPodNamespace?: string}).fromPodNamespace ?? (target as {namespace?: string}).namespace
       return fromPod
         ? [{verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}]
         : [{verb: 'create', resource: 'pods', namespace}, {verb: 'delete', resource: 'pods', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}]

@@ -1,5 +1,5 @@
 import {ExitCode, NetdiagError} from '../errors.js'
-import {RawApiClient} from './api-client.js'
+import {type ApiLog, RawApiClient} from './api-client.js'
 import {type Attempt, isNotFound, toNetdiagError} from './api-errors.js'
 import type {Connection} from './kubeconfig.js'
 import {timePhase} from './phase-times.js'
@@ -55,9 +55,11 @@ export class LiveClusterView implements ClusterView {
 
   constructor(
     private readonly connection: Connection,
+    /** Per API request; 0: no limit of its own (the check's timeout still bounds it). */
     private readonly requestTimeoutMs = 30_000,
+    log?: ApiLog,
   ) {
-    this.api = new RawApiClient(connection)
+    this.api = new RawApiClient(connection, log)
   }
 
   info(): Promise<ClusterInfo> {
@@ -168,6 +170,7 @@ export class LiveClusterView implements ClusterView {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, attempt: Attempt): Promise<T> {
+  if (ms <= 0) return promise
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(

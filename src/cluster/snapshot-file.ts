@@ -1,7 +1,7 @@
-import {readFileSync} from 'node:fs'
+import {closeSync, readFileSync, readSync, statSync} from 'node:fs'
 
 import {badInput} from '../errors.js'
-import {type IndexedItem, indexListDocuments} from './snapshot-index.js'
+import {ImpossibleObject, type IndexedItem, indexListDocuments, MAX_JSON_DEPTH, nestsTooDeep} from './snapshot-index.js'
 import {SNAPSHOT_KINDS, type SnapshotKind} from './types.js'
 
 export interface SnapshotObject {
@@ -19,42 +19,149 @@ export interface SnapshotEntry {
   readonly kind: SnapshotKind
   readonly namespace?: string
   readonly name: string
+  readonly uid?: string
+  /** The file it came from, to name both when two files disagree about one object. */
+  readonly source?: string
+  /** Its JSON text as in the file, when it has one (cheap equality for the same object read twice). */
+  raw?(): string
   /** Throws bad input (exit 2) if this object's JSON is malformed. */
   object(): SnapshotObject
 }
 
+export interface SnapshotReadOptions {
+  /** Files (and stdin) larger than this are refused before they are read. */
+  maxBytes?: number
+}
+
+export const DEFAULT_SNAPSHOT_MAX_BYTES = 2 ** 30
+/** etcd refuses objects above 1.5 MiB; an item far larger is not a Kubernetes object, and parsing it costs memory. */
+const MAX_OBJECT_BYTES = 8 * 2 ** 20
+/** Files that are not well-formed Lists are parsed whole to word the error; above this, say so without parsing. */
+const STRICT_PARSE_LIMIT = 64 * 2 ** 20
+
 /** Reads one or more snapshot files: Kubernetes List documents (one or several per file), or single objects. */
-export function readSnapshotFiles(paths: string[]): SnapshotObject[] {
-  return readSnapshotEntries(paths).map((entry) => entry.object())
+export function readSnapshotFiles(paths: string[], options: SnapshotReadOptions = {}): SnapshotObject[] {
+  return readSnapshotEntries(paths, options).map((entry) => entry.object())
 }
 
 /** Like readSnapshotFiles, but List items are only located, and parsed on demand. */
-export function readSnapshotEntries(paths: string[]): SnapshotEntry[] {
+export function readSnapshotEntries(paths: string[], options: SnapshotReadOptions = {}): SnapshotEntry[] {
+  const maxBytes = options.maxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES
   return paths.flatMap((path) => {
-    let bytes: Buffer
+    const name = path === '-' ? 'stdin' : path
+    const bytes = readSnapshotBytes(path, maxBytes)
+    refuseYaml(bytes, name)
+    let items: IndexedItem[] | undefined
     try {
-      bytes = readFileSync(path)
+      items = indexListDocuments(bytes)
+    } catch (error) {
+      if (error instanceof ImpossibleObject) throw badInput(`snapshot ${name} ${error.message}: it is not a Kubernetes List; ${HOW_TO_MAKE}`)
+      throw error
+    }
+    if (!items) {
+      if (isBlank(bytes)) throw badInput(`snapshot ${name} is empty; ${HOW_TO_MAKE}`)
+      if (nestsTooDeep(bytes)) throw badInput(`snapshot ${name} nests deeper than ${MAX_JSON_DEPTH} levels: it is not a Kubernetes List; ${HOW_TO_MAKE}`)
+      if (bytes.length > STRICT_PARSE_LIMIT) throw badInput(`snapshot ${name} is not a well-formed Kubernetes List (truncated, or not JSON); ${HOW_TO_MAKE}`)
+      // Anything but well-formed Lists is parsed strictly, which also words the error.
+      return parseSnapshot(bytes.toString('utf8'), name).map((object) => ({...parsedEntry(object), source: name}))
+    }
+    const huge = items.find((item) => item.end - item.start > MAX_OBJECT_BYTES)
+    if (huge) {
+      throw badInput(`snapshot ${name}: ${huge.kind ?? 'object'} ${huge.namespace ? `${huge.namespace}/` : ''}${huge.name} is ${formatBytes(huge.end - huge.start)}, larger than any Kubernetes object can be (etcd's limit is 1.5 MiB)`)
+    }
+    // Secrets are never read, even if someone put them in the file; unknown kinds are ignored.
+    return items.filter((item) => KNOWN.has(item.kind)).map((item) => new LazyEntry(bytes, item, name))
+  })
+}
+
+/** The bytes of a snapshot: a regular file, or stdin for `-`; devices, FIFOs, directories and oversized files refused. */
+function readSnapshotBytes(path: string, maxBytes: number): Buffer {
+  if (path === '-') {
+    if (process.stdin.isTTY) throw badInput(`--snapshot - reads the snapshot from stdin, but stdin is a terminal: pipe it in (kubectl netdiag snapshot | kubectl netdiag dns --snapshot -)`)
+    return readLimited(0, 'stdin', maxBytes)
+  }
+  let stat
+  try {
+    stat = statSync(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw badInput(`cannot read snapshot ${path}${code === 'ENOENT' ? ': no such file' : code === 'EACCES' ? ': permission denied' : `: ${code}`}; ${HOW_TO_MAKE}`)
+  }
+  if (stat.isDirectory()) throw badInput(`snapshot ${path} is a directory, not a file: pass the snapshot file itself`)
+  if (stat.isFIFO()) throw badInput(`snapshot ${path} is a named pipe (FIFO): pass a regular file, or pipe it to stdin with --snapshot -`)
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) throw badInput(`snapshot ${path} is a device, not a snapshot file; ${HOW_TO_MAKE}`)
+  if (stat.isSocket()) throw badInput(`snapshot ${path} is a socket, not a snapshot file; ${HOW_TO_MAKE}`)
+  if (stat.size > maxBytes) throw tooLarge(path, stat.size, maxBytes)
+  try {
+    return readFileSync(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw badInput(`cannot read snapshot ${path}: ${code === 'EACCES' ? 'permission denied' : code}; ${HOW_TO_MAKE}`)
+  }
+}
+
+/** Reads a stream file descriptor to its end, refusing more than `maxBytes` (stdin has no size to check first). */
+function readLimited(fd: number, name: string, maxBytes: number): Buffer {
+  const chunks: Buffer[] = []
+  let total = 0
+  const chunk = Buffer.allocUnsafe(1 << 20)
+  for (;;) {
+    let n: number
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
-      throw badInput(`cannot read snapshot ${path}${code === 'ENOENT' ? ': no such file' : `: ${code}`}; ${HOW_TO_MAKE}`)
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10)
+        continue
+      }
+      if (code === 'EOF') break
+      throw badInput(`cannot read snapshot from ${name}: ${code}`)
     }
-    const items = indexListDocuments(bytes)
-    // Anything but well-formed Lists is parsed strictly, which also words the error.
-    if (!items) return parseSnapshot(bytes.toString('utf8'), path).map(parsedEntry)
-    // Secrets are never read, even if someone put them in the file; unknown kinds are ignored.
-    return items.filter((item) => KNOWN.has(item.kind)).map((item) => new LazyEntry(bytes, item, path))
-  })
+    if (n === 0) break
+    total += n
+    if (total > maxBytes) throw tooLarge(name, total, maxBytes, true)
+    chunks.push(Buffer.from(chunk.subarray(0, n)))
+  }
+  if (fd > 2) closeSync(fd)
+  return Buffer.concat(chunks, total)
+}
+
+function tooLarge(name: string, size: number, maxBytes: number, atLeast = false): Error {
+  const suggestion = `${Math.ceil((size * 1.25) / 2 ** 30)}Gi`
+  return badInput(`snapshot ${name} is ${atLeast ? 'more than ' : ''}${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit: raise it with --snapshot-max-size ${suggestion} (reading takes about 1.5 times the file in memory)`)
+}
+
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) if (bytes >= size) return `${(bytes / size).toFixed(1).replace(/\.0$/, '')} ${unit}`
+  return `${bytes} bytes`
+}
+
+function isBlank(bytes: Buffer): boolean {
+  for (const byte of bytes) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return false
+  return true
+}
+
+/** `kubectl get -o yaml` output is the commonest wrong file: say what to do instead of "not valid JSON". */
+function refuseYaml(bytes: Buffer, name: string): void {
+  const head = bytes.toString('utf8', 0, Math.min(bytes.length, 4096)).replace(/^\uFEFF/, '')
+  const first = head.split('\n').map((line) => line.trim()).find((line) => line !== '' && !line.startsWith('#'))
+  if (first && (first === '---' || /^(apiVersion|kind|items|metadata):( |$)/.test(first))) {
+    throw badInput(`snapshot ${name} is YAML; YAML is not read: use -o json (kubectl get ... -o json, or kubectl netdiag snapshot > cluster.json)`)
+  }
 }
 
 /** An already parsed object as an entry. */
 export function parsedEntry(object: SnapshotObject): SnapshotEntry {
-  return {kind: object.kind, namespace: object.metadata?.namespace, name: object.metadata?.name ?? '', object: () => object}
+  const uid = (object.metadata as {uid?: unknown} | undefined)?.uid
+  return {kind: object.kind, namespace: object.metadata?.namespace, name: object.metadata?.name ?? '', ...(typeof uid === 'string' ? {uid} : {}), object: () => object}
 }
 
 class LazyEntry implements SnapshotEntry {
   readonly kind: SnapshotKind
   readonly namespace?: string
   readonly name: string
+  readonly uid?: string
   private parsed?: SnapshotObject
 
   constructor(
@@ -65,6 +172,15 @@ class LazyEntry implements SnapshotEntry {
     this.kind = item.kind as SnapshotKind
     this.namespace = item.namespace
     this.name = item.name
+    this.uid = item.uid
+  }
+
+  get source(): string {
+    return this.path
+  }
+
+  raw(): string {
+    return this.bytes.toString('utf8', this.item.start, this.item.end)
   }
 
   object(): SnapshotObject {

@@ -15,6 +15,7 @@ export interface IndexedItem {
   kind: string
   namespace?: string
   name: string
+  uid?: string
   /** Byte range of the item's JSON text. */
   start: number
   end: number
@@ -24,6 +25,17 @@ type PartialItem = Omit<IndexedItem, 'kind'> & {kind?: string}
 
 /** Thrown inside the scan; indexListDocuments answers undefined for anything but well-formed List documents. */
 class NotAList extends Error {}
+
+/**
+ * Input no Kubernetes object can be, found while scanning, with the reason (thrown to the caller): nesting
+ * deeper than the API server's JSON decoder accepts, or a name longer than any Kubernetes name.
+ */
+export class ImpossibleObject extends Error {}
+
+/** k8s.io/apimachinery/pkg/util/json (and sigs.k8s.io/json) refuse deeper documents; so do we, before parsing. */
+export const MAX_JSON_DEPTH = 10_000
+/** metadata.name is at most 253 characters (a DNS subdomain), a namespace 63; anything longer is not decoded. */
+const MAX_NAME_BYTES = 253 * 4
 
 /**
  * The items of the List documents in `bytes` (one, or several concatenated), in file order. Undefined when the
@@ -41,7 +53,7 @@ export function indexListDocuments(bytes: Uint8Array): IndexedItem[] | undefined
   }
 }
 
-const KEY = Object.fromEntries(['kind', 'items', 'metadata', 'name', 'namespace'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<'kind' | 'items' | 'metadata' | 'name' | 'namespace', Buffer>
+const KEY = Object.fromEntries(['kind', 'items', 'metadata', 'name', 'namespace', 'uid'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<'kind' | 'items' | 'metadata' | 'name' | 'namespace' | 'uid', Buffer>
 
 function growOpeners(openers: Uint8Array): Uint8Array {
   const grown = new Uint8Array(openers.length * 2)
@@ -56,6 +68,7 @@ class Scanner {
   private itemKind?: string
   private metaName?: string
   private metaNamespace?: string
+  private metaUid?: string
   private readonly b: Buffer
   /** Open brackets of the value being skipped, innermost last. */
   private openers: Uint8Array = new Uint8Array(64)
@@ -124,10 +137,10 @@ class Scanner {
   /** One object; reads its top-level kind and metadata.name/namespace, skips the rest. */
   private item(): PartialItem {
     const start = this.i
-    this.itemKind = this.metaName = this.metaNamespace = undefined
+    this.itemKind = this.metaName = this.metaNamespace = this.metaUid = undefined
     this.object(this.itemMember)
     if (this.metaName === undefined) throw new NotAList()
-    return {kind: this.itemKind, namespace: this.metaNamespace, name: this.metaName, start, end: this.i}
+    return {kind: this.itemKind, namespace: this.metaNamespace, name: this.metaName, ...(this.metaUid !== undefined ? {uid: this.metaUid} : {}), start, end: this.i}
   }
 
   // Members as fields, not closures: item() runs for every object in the file.
@@ -140,8 +153,12 @@ class Scanner {
 
   private readonly metadataMember = (): boolean => {
     if (this.b[this.i] !== QUOTE) return false
+    if ((this.is(KEY.name) || this.is(KEY.namespace)) && this.stringEnd(this.i) - this.i > MAX_NAME_BYTES) {
+      throw new ImpossibleObject(`holds a metadata.${this.is(KEY.name) ? 'name' : 'namespace'} longer than any Kubernetes name (253 characters)`)
+    }
     if (this.is(KEY.name)) this.metaName = this.string()
     else if (this.is(KEY.namespace)) this.metaNamespace = this.string()
+    else if (this.is(KEY.uid)) this.metaUid = this.string()
     else return false
     return true
   }
@@ -183,6 +200,7 @@ class Scanner {
         continue
       }
       if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        if (depth === MAX_JSON_DEPTH) throw new ImpossibleObject(`nests deeper than ${MAX_JSON_DEPTH} levels`)
         if (depth === this.openers.length) this.openers = growOpeners(this.openers)
         this.openers[depth++] = c
       } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
@@ -246,4 +264,18 @@ class Scanner {
     const b = this.b
     while (this.i < b.length && (b[this.i] === 0x20 || b[this.i] === 0x0a || b[this.i] === 0x0d || b[this.i] === 0x09)) this.i++
   }
+}
+
+/** Whether the JSON text nests deeper than MAX_JSON_DEPTH (strings skipped): checked before a strict JSON.parse. */
+export function nestsTooDeep(bytes: Uint8Array): boolean {
+  let depth = 0
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]
+    if (c === QUOTE) {
+      for (i++; i < bytes.length && bytes[i] !== QUOTE; i++) if (bytes[i] === BACKSLASH) i++
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (++depth > MAX_JSON_DEPTH) return true
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) depth--
+  }
+  return false
 }

@@ -1,6 +1,9 @@
 import {matchesSelector, parseLabelSelector} from '../analysis/labels.js'
 import {badInput, OfflineError} from '../errors.js'
-import {parsedEntry, type SnapshotEntry, type SnapshotObject, readSnapshotEntries} from './snapshot-file.js'
+import {isDeepStrictEqual} from 'node:util'
+
+import {validateSnapshotObject} from './snapshot-validate.js'
+import {parsedEntry, type SnapshotEntry, type SnapshotObject, type SnapshotReadOptions, readSnapshotEntries} from './snapshot-file.js'
 import type {
   ClusterInfo,
   ConfigMap,
@@ -16,7 +19,7 @@ import type {
   Service,
   SnapshotKind,
 } from './types.js'
-import type {ClusterView} from './view.js'
+import type {ClusterView, DataGap} from './view.js'
 
 const ALL = '*'
 
@@ -30,6 +33,7 @@ export class SnapshotClusterView implements ClusterView {
   private readonly byNamespace = new Map<SnapshotKind, Map<string, SnapshotEntry[]>>()
   private readonly byName = new Map<string, SnapshotEntry>()
   private malformed?: Error
+  private readonly validated = new WeakSet<SnapshotObject>()
 
   constructor(
     objects: SnapshotObject[],
@@ -40,13 +44,34 @@ export class SnapshotClusterView implements ClusterView {
     for (const entry of entries) this.add(entry)
   }
 
-  static fromFiles(paths: string[]): SnapshotClusterView {
-    return new SnapshotClusterView([], paths.join(','), readSnapshotEntries(paths))
+  static fromFiles(paths: string[], options: SnapshotReadOptions = {}): SnapshotClusterView {
+    return new SnapshotClusterView([], [...new Set(paths)].join(','), readSnapshotEntries([...new Set(paths)], options))
   }
 
   /** The first malformed object a list or get met: checks saw it as an error, the run must end with exit 2. */
   damage(): Error | undefined {
     return this.malformed
+  }
+
+  lacks(kind: SnapshotKind, namespace?: string): DataGap | undefined {
+    const index = this.byNamespace.get(kind)
+    if (namespace ? index?.has(namespace) : (index?.get(ALL)?.length ?? 0) > 0) return undefined
+    // An empty namespace of an all-namespaces capture holds none of a kind legitimately: the kind is there in
+    // other namespaces (two at least, so `kubectl get pods -n shop` does not count) and the Namespace object too.
+    if (namespace && index && index.size > 2 && this.byName.has(nameKey('Namespace', undefined, namespace))) return undefined
+    return namespace
+      ? {missing: `the snapshot holds no ${kind} in namespace ${namespace}`, settle: `a snapshot that includes namespace ${namespace} (kubectl netdiag snapshot captures every namespace), or a live run`}
+      : {missing: `the snapshot holds no ${kind}`, settle: `a snapshot with the ${kind} objects (kubectl netdiag snapshot captures them), or a live run`}
+  }
+
+  /** Every namespace the snapshot holds anything of, sorted: what a hint names instead of a kubectl command. */
+  namespaces(): string[] {
+    const names = new Set<string>()
+    for (const [kind, index] of this.byNamespace) {
+      if (kind === 'Namespace') for (const entry of index.get(ALL) ?? []) names.add(entry.name)
+      else for (const bucket of index.keys()) if (bucket !== ALL) names.add(bucket)
+    }
+    return [...names].sort()
   }
 
   async info(): Promise<ClusterInfo> {
@@ -123,7 +148,20 @@ export class SnapshotClusterView implements ClusterView {
     throw new OfflineError('pod logs')
   }
 
+  /**
+   * One object once, however often the files hold it (`--snapshot a.json --snapshot b.json` with overlapping
+   * captures): the same uid, else the same kind, namespace and name, is one object. The same object with
+   * different content in two places is an error naming both: which one is true cannot be known.
+   */
   private add(entry: SnapshotEntry): void {
+    const key = nameKey(entry.kind, entry.namespace, entry.name)
+    const seen = this.byName.get(key)
+    if (seen) {
+      if (sameObject(seen, entry)) return
+      const where = seen.source === entry.source ? `twice in ${entry.source}` : `in ${seen.source ?? 'the snapshot'} and in ${entry.source ?? 'the snapshot'}`
+      const uids = seen.uid && entry.uid && seen.uid !== entry.uid ? ` (uid ${seen.uid} and ${entry.uid}: recreated between captures?)` : ''
+      throw badInput(`${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} appears ${where} with different content${uids}: pass one capture of it`)
+    }
     let index = this.byNamespace.get(entry.kind)
     if (!index) this.byNamespace.set(entry.kind, (index = new Map()))
     for (const bucket of entry.namespace ? [entry.namespace, ALL] : [ALL]) {
@@ -131,12 +169,24 @@ export class SnapshotClusterView implements ClusterView {
       if (list) list.push(entry)
       else index.set(bucket, [entry])
     }
-    this.byName.set(nameKey(entry.kind, entry.namespace, entry.name), entry)
+    this.byName.set(key, entry)
+  }
+
+  /** Namespaces, nodes or a namespace's pod names the snapshot holds, sorted: what a "not found" hint names. */
+  held(what: 'namespaces' | 'nodes' | {pods: string}): string[] {
+    if (what === 'namespaces') return this.namespaces()
+    const entries = what === 'nodes' ? this.byNamespace.get('Node')?.get(ALL) : this.byNamespace.get('Pod')?.get(what.pods)
+    return (entries ?? []).map((e) => e.name).sort()
   }
 
   private load(entry: SnapshotEntry): SnapshotObject {
     try {
-      return entry.object()
+      const object = entry.object()
+      if (!this.validated.has(object)) {
+        validateSnapshotObject(object)
+        this.validated.add(object)
+      }
+      return object
     } catch (error) {
       this.malformed ??= error as Error
       throw error
@@ -163,6 +213,12 @@ export class SnapshotClusterView implements ClusterView {
         (!fieldFilter || fieldFilter.every((term) => term.matches(object))),
     ) as T[]
   }
+}
+
+function sameObject(a: SnapshotEntry, b: SnapshotEntry): boolean {
+  if (a.uid && b.uid && a.uid !== b.uid) return false
+  if (a.raw && b.raw && a.raw() === b.raw()) return true
+  return isDeepStrictEqual(a.object(), b.object())
 }
 
 function nameKey(kind: string, namespace: string | undefined, name: string): string {

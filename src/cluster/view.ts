@@ -11,7 +11,16 @@ import type {
   Node,
   Pod,
   Service,
+  SnapshotKind,
 } from './types.js'
+
+/** What the input lacks, and what would settle the question it leaves open. */
+export interface DataGap {
+  /** e.g. "the snapshot holds no Pod in namespace kube-system" */
+  missing: string
+  /** e.g. "a snapshot that includes kube-system (kubectl netdiag snapshot captures every namespace), or a live run" */
+  settle: string
+}
 
 /**
  * Read-only access to the cluster's objects, live or from a snapshot. Every method caches per run, so checks
@@ -39,6 +48,12 @@ export interface ClusterView {
   listEvents(namespace: string, options?: ListOptions): Promise<Event[]>
   /** Live only: the log tail of one container. A snapshot view throws OfflineError. */
   podLogs(namespace: string, pod: string, options: {container?: string; sinceSeconds?: number; tailLines?: number; previous?: boolean}): Promise<string>
+  /**
+   * Whether the input can answer for `kind` (in `namespace`; undefined: cluster-wide or any namespace): undefined
+   * when it can, else what is missing. A snapshot lacks what it does not carry (a namespace, a kind); a live view
+   * lacks nothing (a refused read is an error of its own). Checks answer "unknown" on a gap, never a verdict.
+   */
+  lacks?(kind: SnapshotKind, namespace?: string): DataGap | undefined
   /** Snapshot only: the first malformed object met while answering (its checks errored), so the run exits 2. */
   damage?(): Error | undefined
 }

@@ -14,6 +14,10 @@ export default class Cleanup extends NetdiagCommand {
     kubeconfig: globalFlags.kubeconfig,
     context: globalFlags.context,
     namespace: globalFlags.namespace,
+    'request-timeout': globalFlags['request-timeout'],
+    as: globalFlags.as,
+    'as-group': globalFlags['as-group'],
+    v: globalFlags.v,
     output: outputFlag(['table', 'json']),
     'all-namespaces': Flags.boolean({char: 'A', description: 'Look in every namespace.', default: false}),
     'dry-run': Flags.boolean({description: 'List what would be deleted, delete nothing.', default: false}),
@@ -27,7 +31,7 @@ export default class Cleanup extends NetdiagCommand {
     const {deleteLeftovers} = await import('../cluster/cleanup.js')
     const result = await deleteLeftovers(env.connection!, env.view, namespace, flags['dry-run'])
     if (flags.output === 'json') {
-      process.stdout.write(JSON.stringify({apiVersion: 'netdiag/v1', kind: 'CleanupResult', dryRun: flags['dry-run'], ...result}, null, 2) + '\n')
+      await this.writeOut(JSON.stringify({apiVersion: 'netdiag/v1', kind: 'CleanupResult', dryRun: flags['dry-run'], ...result}, null, 2) + '\n')
     } else {
       const verb = flags['dry-run'] ? 'would delete' : 'deleted'
       for (const pod of result.deleted) this.log(`${verb} pod ${pod.namespace}/${pod.name}`)

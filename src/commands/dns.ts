@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 
 import {NetdiagCommand} from '../base-command.js'
-import {badInput} from '../errors.js'
 import {globalFlags} from '../flags.js'
 
 export default class Dns extends NetdiagCommand {
@@ -20,7 +19,7 @@ export default class Dns extends NetdiagCommand {
 
   static override flags = {
     ...globalFlags,
-    'from-pod': Flags.string({description: 'Diagnose DNS as this pod sees it; probes run in an ephemeral container added to it (which cannot be removed).'}),
+    'from-pod': Flags.string({description: 'Diagnose DNS as this pod (NAME in -n, NAMESPACE/NAME or pod/NAME) sees it; probes run in an ephemeral container added to it (which cannot be removed).'}),
     'external-name': Flags.string({description: 'A name outside the cluster to resolve; "none" to skip (air-gapped clusters).', default: 'kubernetes.io'}),
     'cluster-domain': Flags.string({description: 'The cluster domain (default: read from the Corefile, else cluster.local).'}),
   }
@@ -30,10 +29,12 @@ export default class Dns extends NetdiagCommand {
     const env = await this.environment(flags)
     const namespace = env.namespace
     await this.requireNamespace(env, namespace)
-    const fromPod = flags['from-pod']
-    if (fromPod && !(await env.view.getPod(namespace, fromPod))) {
-      throw badInput(`pod "${fromPod}" not found in namespace ${namespace}; list them with: kubectl get pods -n ${namespace}`)
-    }
+    // A pod in another namespace (NS/NAME) moves the diagnosis there: DNS is about the namespace the pod is in.
+    const client = flags['from-pod'] ? await this.requirePod(env, flags['from-pod'], namespace) : undefined
+    return this.diagnoseDns(env, flags, client?.namespace ?? namespace, client?.name)
+  }
+
+  private async diagnoseDns(env: Awaited<ReturnType<Dns['environment']>>, flags: {'external-name'?: string; 'cluster-domain'?: string}, namespace: string, fromPod?: string): Promise<void> {
     const {dnsPlan} = await import('../checks/dns/plan.js')
     const external = flags['external-name']
     await this.runDiagnosis(env, {

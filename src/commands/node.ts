@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {NetdiagCommand} from '../base-command.js'
 import {badInput} from '../errors.js'
 import {globalFlags} from '../flags.js'
+import {parseNodeRef} from '../object-refs.js'
 
 export default class NodeCommand extends NetdiagCommand {
   static override summary = 'CNI, MTU, kube-proxy mode, conntrack and forwarding on a node (or every node).'
@@ -18,7 +19,7 @@ export default class NodeCommand extends NetdiagCommand {
   ]
 
   static override args = {
-    node: Args.string({description: 'The node (default: every node).', required: false}),
+    node: Args.string({description: 'The node: NAME or node/NAME (default: every node).', required: false}),
   }
 
   static override flags = {
@@ -32,15 +33,15 @@ export default class NodeCommand extends NetdiagCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NodeCommand)
+    if (args.node) parseNodeRef(args.node)
     const env = await this.environment(flags)
-    await env.view.info()
+    await this.reach(env)
     const nodeNamespace = flags['node-namespace']
     let nodes: string[]
     if (args.node) {
-      if (!(await env.view.getNode(args.node))) {
-        throw badInput(`node "${args.node}" not found${env.view.source === 'snapshot' ? ' in the snapshot' : ''}; list them with: kubectl get nodes`)
-      }
-      nodes = [args.node]
+      const name = parseNodeRef(args.node)
+      if (!(await env.view.getNode(name))) throw badInput(`node "${name}" not found${this.whereToLook(env, 'nodes')}`)
+      nodes = [name]
     } else {
       const all = await env.view.listNodes()
       if (all.length === 0) throw badInput(`no nodes${env.view.source === 'snapshot' ? ' in the snapshot' : ''}: nothing to diagnose`)

@@ -28,6 +28,7 @@ export default class Path extends NetdiagCommand {
     port: Flags.string({
       description: "A port on PODB to test: a number or a container port name, optionally /tcp or /udp; repeatable or comma-separated (default: PODB's declared container ports, else ICMP only).",
       multiple: true,
+      multipleNonGreedy: true,
     }),
     'probe-mode': Flags.string({
       description:
@@ -52,7 +53,7 @@ export default class Path extends NetdiagCommand {
     for (const namespace of new Set([refA.namespace, refB.namespace])) await this.requireNamespace(env, namespace)
     const [podA, podB] = await Promise.all([env.view.getPod(refA.namespace, refA.name), env.view.getPod(refB.namespace, refB.name)])
     for (const [ref, pod] of [[refA, podA], [refB, podB]] as const) {
-      if (!pod) throw badInput(`pod "${ref.name}" not found in namespace ${ref.namespace}; list them with: kubectl get pods -n ${ref.namespace}`)
+      if (!pod) throw badInput(`pod "${ref.name}" not found in namespace ${ref.namespace}${this.whereToLook(env, {pods: ref.namespace})}`)
     }
     const ports = requests.length > 0 ? resolvePortRequests(requests, podB!) : defaultProbePorts(podB!)
     if ('error' in ports) throw badInput(ports.error)

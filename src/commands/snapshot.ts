@@ -11,14 +11,21 @@ export default class Snapshot extends NetdiagCommand {
     '<%= config.bin %> dns -n shop --snapshot cluster.json',
   ]
 
-  static override flags = {kubeconfig: globalFlags.kubeconfig, context: globalFlags.context}
+  static override flags = {
+    kubeconfig: globalFlags.kubeconfig,
+    context: globalFlags.context,
+    'request-timeout': globalFlags['request-timeout'],
+    as: globalFlags.as,
+    'as-group': globalFlags['as-group'],
+    v: globalFlags.v,
+  }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Snapshot)
     const env = await this.environment({...flags, output: 'json', timeout: '30s', image: '', keep: false, quiet: false, 'no-probe': true, 'no-color': true, 'fail-on': 'fail'} as GlobalFlags)
     const {captureSnapshot} = await import('../cluster/snapshot-capture.js')
     const list = await captureSnapshot(env.view)
-    process.stdout.write(JSON.stringify(list) + '\n')
+    await this.writeOut(JSON.stringify(list) + '\n')
     this.logToStderr(`captured ${list.items.length} objects from context ${env.connection?.context}`)
   }
 }

@@ -3,9 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {NetdiagCommand} from '../base-command.js'
 import {badInput} from '../errors.js'
 import {globalFlags} from '../flags.js'
-
-// A Service name is a DNS-1035 label.
-const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/
+import {parseServiceRef} from '../object-refs.js'
 
 export default class Svc extends NetdiagCommand {
   static override summary = "Why can't I reach this Service?"
@@ -16,39 +14,32 @@ export default class Svc extends NetdiagCommand {
     '<%= config.bin %> <%= command.id %> backend -n shop',
     '<%= config.bin %> <%= command.id %> backend -n shop --port http',
     '<%= config.bin %> <%= command.id %> backend -n shop --from-pod frontend-7d9c6b7f5-x2x8q',
+    '<%= config.bin %> <%= command.id %> shop/backend --from-pod payments/api-0',
     '<%= config.bin %> <%= command.id %> backend -n shop --no-probe -o json',
     '<%= config.bin %> <%= command.id %> backend -n shop --snapshot cluster.json',
   ]
 
   static override args = {
-    name: Args.string({description: 'The Service name.', required: true}),
+    name: Args.string({description: 'The Service: NAME (in -n), svc/NAME or NAMESPACE/NAME.', required: true}),
   }
 
   static override flags = {
     ...globalFlags,
     port: Flags.string({description: 'Only this Service port (name or number; default: every port).'}),
-    'from-pod': Flags.string({description: 'The client pod: probes run in an ephemeral container added to it (which cannot be removed), policies are evaluated with its labels.'}),
+    'from-pod': Flags.string({description: "The client pod (NAME in the Service's namespace, NAMESPACE/NAME or pod/NAME): probes run in an ephemeral container added to it (which cannot be removed), policies are evaluated with its labels."}),
     'cluster-domain': Flags.string({description: "The cluster domain (default: from the probe pod's resolv.conf, else cluster.local)."}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Svc)
-    const name = args.name
-    if (!SERVICE_NAME.test(name)) {
-      const [short, ns] = name.split('.')
-      throw badInput(
-        ns && SERVICE_NAME.test(short ?? '')
-          ? `"${name}" is a DNS name, not a Service name: run kubectl netdiag svc ${short} -n ${ns}`
-          : `invalid Service name "${name}": a Service name is a lowercase DNS label (a-z, 0-9, '-')`,
-      )
-    }
+    const ref = parseServiceRef(args.name, flags.namespace)
+    const name = ref.name
     const env = await this.environment(flags)
-    const namespace = env.namespace
+    const namespace = ref.namespace ?? env.namespace
     await this.requireNamespace(env, namespace)
-    const fromPod = flags['from-pod']
-    if (fromPod && !(await env.view.getPod(namespace, fromPod))) {
-      throw badInput(`pod "${fromPod}" not found in namespace ${namespace}; list them with: kubectl get pods -n ${namespace}`)
-    }
+    const client = flags['from-pod'] ? await this.requirePod(env, flags['from-pod'], namespace) : undefined
+    const fromPod = client?.name
+    const fromPodNamespace = client && client.namespace !== namespace ? client.namespace : undefined
     const port = flags.port
     if (port !== undefined) {
       const service = await env.view.getService(namespace, name)
@@ -66,10 +57,11 @@ export default class Svc extends NetdiagCommand {
         name,
         ...(port !== undefined ? {port} : {}),
         ...(fromPod ? {fromPod} : {}),
+        ...(fromPodNamespace ? {fromPodNamespace} : {}),
         ...(flags['cluster-domain'] ? {clusterDomain: flags['cluster-domain']} : {}),
       },
       checks: svcPlan(),
-      probeSource: fromPod ? {mode: 'ephemeral', namespace, pod: fromPod} : {mode: 'pod', namespace},
+      probeSource: client ? {mode: 'ephemeral', namespace: client.namespace, pod: client.name} : {mode: 'pod', namespace},
     })
   }
 }

@@ -34,7 +34,8 @@ describe('bad input without a cluster: one line, the DESIGN.md exit code', () =>
   }
 
   const malformed: Array<[string, string, RegExp]> = [
-    ['not JSON', 'apiVersion: v1\nkind: List\n', /^snapshot \S+ is not valid JSON \(line 1: unexpected "a" between documents\); create one with: kubectl netdiag snapshot > cluster\.json$/],
+    ['YAML', 'apiVersion: v1\nkind: List\n', /^snapshot \S+ is YAML; YAML is not read: use -o json \(kubectl get \.\.\. -o json, or kubectl netdiag snapshot > cluster\.json\)$/],
+    ['not JSON', 'hello: world\n', /^snapshot \S+ is not valid JSON \(line 1: unexpected "h" between documents\); create one with: kubectl netdiag snapshot > cluster\.json$/],
     ['a JSON array, not a List', '[{"kind": "Pod"}]', /^snapshot \S+ holds a JSON value that is not a Kubernetes object or List; create one with/],
     ['a JSON object that is not a List (a kubeconfig)', JSON.stringify({apiVersion: 'v1', kind: 'Config', clusters: [], contexts: [], users: []}), /^snapshot \S+ holds a Config, not a Kubernetes List of the objects netdiag reads; create one with/],
     ['a List whose items lack kind', JSON.stringify({apiVersion: 'v1', kind: 'List', items: [{metadata: {name: 'web-1', namespace: 'shop'}}]}), /^snapshot \S+ holds an object without "kind"; expected a Kubernetes List: create one with/],
@@ -49,7 +50,7 @@ describe('bad input without a cluster: one line, the DESIGN.md exit code', () =>
   it('an unknown namespace in a snapshot is exit 2, before any check runs', async () => {
     const snapshot = writeTempFile('cluster.json', JSON.stringify({apiVersion: 'v1', kind: 'List', items: [namespace('shop')]}))
     const r = await run(['dns', '-n', 'nope', '--snapshot', snapshot, '-o', 'json'])
-    assertOneLineError(r, 2, /^namespace "nope" not found in the snapshot; list them with: kubectl get namespaces$/)
+    assertOneLineError(r, 2, /^namespace "nope" not found in the snapshot, which holds namespaces shop$/)
   })
 
   for (const [command, argv] of Object.entries(DIAGNOSING)) {
@@ -65,14 +66,14 @@ describe('bad input without a cluster: one line, the DESIGN.md exit code', () =>
     it(`${command}: an invalid -o value is exit 2`, async () => {
       const r = await run([...argv, '--kubeconfig', writeKubeconfig(), '-o', 'xml'])
       const formats = command === 'cleanup' ? 'table, json' : 'table, json, yaml, junit'
-      assertOneLineError(r, 2, new RegExp(`^Expected --output=xml to be one of: ${formats}$`), {parseError: true})
+      assertOneLineError(r, 2, new RegExp(`^invalid value "xml" for --output: use one of ${formats}$`))
     })
   }
 
   for (const [command, argv] of Object.entries(ALL)) {
-    it(`${command}: an unknown --context is bad usage, exit 2, naming the contexts there are`, async () => {
+    it(`${command}: an unknown --context is a kubeconfig problem, exit 3, naming the contexts there are`, async () => {
       const r = await run([...argv, '--kubeconfig', writeKubeconfig({extraContexts: ['staging']}), '--context', 'prod'])
-      assertOneLineError(r, 2, /^context "prod" not found in kubeconfig; available: test, staging \(see kubectl config get-contexts\)$/)
+      assertOneLineError(r, 3, /^context "prod" not found in kubeconfig; available: test, staging \(see kubectl config get-contexts\)$/)
     })
   }
 
@@ -117,8 +118,8 @@ describe('bad input without a cluster: one line, the DESIGN.md exit code', () =>
     }
   })
 
-  it('--kubeconfig naming a missing file is bad input, exit 2', async () => {
+  it('--kubeconfig naming a missing file is a kubeconfig problem, exit 3', async () => {
     const r = await run(['dns', '--kubeconfig', '/nonexistent/config'])
-    assertOneLineError(r, 2, /^kubeconfig file \/nonexistent\/config does not exist \(from --kubeconfig\)$/)
+    assertOneLineError(r, 3, /^kubeconfig file \/nonexistent\/config does not exist \(from --kubeconfig\)$/)
   })
 })

@@ -23,15 +23,22 @@ export async function run(argv: string[]): Promise<CommandRun> {
   let stderr = ''
   const realOut = process.stdout.write.bind(process.stdout)
   const realErr = process.stderr.write.bind(process.stderr)
+  // Writes complete at once here: call the callback (base-command waits for stdout to drain before exiting).
+  const done = (rest: unknown[]) => {
+    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined
+    if (callback) queueMicrotask(callback)
+  }
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
     if (typeof chunk === 'string') {
       stdout += chunk
+      done(rest)
       return true
     }
     return (realOut as (...a: unknown[]) => boolean)(chunk, ...rest)
   }) as typeof process.stdout.write
-  process.stderr.write = ((chunk: unknown) => {
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
     stderr += String(chunk)
+    done(rest)
     return true
   }) as typeof process.stderr.write
   let error: CommandRun['error']

@@ -3,6 +3,7 @@ import {lintCorefile} from '../../analysis/dns/corefile-lint.js'
 import type {Check} from '../../engine/types.js'
 import {clusterDomainOf, corefileConfigMap, dnsPods} from './facts.js'
 import {DNS_NAMESPACE, type DnsTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 /** Lints the Corefile: kubernetes plugin and zone, loops to loopback upstreams, missing loop/cache/health/ready. */
 export const corefileCheck: Check<DnsTarget> = {
@@ -11,6 +12,8 @@ export const corefileCheck: Check<DnsTarget> = {
   layer: 'dns',
   requires: () => [{verb: 'get', resource: 'configmaps', namespace: DNS_NAMESPACE}],
   async run({view, target}) {
+    const unknown = unknownWithout(view, [{kind: 'ConfigMap', namespace: DNS_NAMESPACE}], 'what the Corefile says')
+    if (unknown) return unknown
     const configMap = await corefileConfigMap(view)
     const ref = {kind: 'ConfigMap', namespace: DNS_NAMESPACE, name: 'coredns'}
     const text = configMap?.data?.Corefile

@@ -3,6 +3,7 @@ import type {EndpointSlice} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
 import {dnsPods, dnsService, isPodReady, podRef} from './facts.js'
 import {DNS_NAMESPACE, DNS_SELECTOR, type DnsTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 /** The EndpointSlices of kube-dns list the ready CoreDNS pods, and only them. */
 export const dnsEndpointsCheck: Check<DnsTarget> = {
@@ -12,7 +13,10 @@ export const dnsEndpointsCheck: Check<DnsTarget> = {
   dependsOn: ['dns.service'],
   requires: () => [{verb: 'list', group: 'discovery.k8s.io', resource: 'endpointslices', namespace: DNS_NAMESPACE}],
   async run({view}) {
-    const service = (await dnsService(view))!
+    const unknown = unknownWithout(view, [{kind: 'Service', namespace: DNS_NAMESPACE}, {kind: 'EndpointSlice', namespace: DNS_NAMESPACE}, {kind: 'Pod', namespace: DNS_NAMESPACE}], 'whether kube-dns has ready endpoints')
+    if (unknown) return unknown
+    const service = await dnsService(view)
+    if (!service) return {status: 'skip', skippedBecause: 'dns.service', summary: 'skipped: no cluster DNS Service'}
     const name = service.metadata!.name!
     const [slices, pods] = await Promise.all([
       view.listEndpointSlices(DNS_NAMESPACE, {labelSelector: `kubernetes.io/service-name=${name}`}),

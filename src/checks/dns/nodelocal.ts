@@ -1,6 +1,7 @@
 import type {DaemonSet} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
 import {DNS_NAMESPACE, type DnsTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 export const NODELOCAL_DEFAULT_IP = '169.254.20.10'
 
@@ -11,6 +12,8 @@ export const nodeLocalDnsCheck: Check<DnsTarget> = {
   layer: 'dns',
   requires: () => [{verb: 'list', group: 'apps', resource: 'daemonsets', namespace: DNS_NAMESPACE}],
   async run({view}) {
+    const unknown = unknownWithout(view, [{kind: 'DaemonSet', namespace: DNS_NAMESPACE}], 'whether NodeLocal DNSCache runs')
+    if (unknown) return unknown
     const daemonSets = await view.listDaemonSets(DNS_NAMESPACE)
     const ds = daemonSets.find((d) => d.metadata?.name === 'node-local-dns' || d.metadata?.labels?.['k8s-app'] === 'node-local-dns')
     if (!ds) return {status: 'pass', summary: 'NodeLocal DNSCache is not installed: pods query kube-dns directly', details: {installed: false}}

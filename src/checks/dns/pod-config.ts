@@ -3,6 +3,7 @@ import type {Pod} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
 import {clusterDomainOf, dnsService} from './facts.js'
 import type {DnsTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 /** The DNS config the pod's spec asks for (dnsPolicy, dnsConfig) and the resolv.conf the kubelet should write. */
 export const podDnsConfigCheck: Check<DnsTarget> = {
@@ -22,6 +23,9 @@ export const podDnsConfigCheck: Check<DnsTarget> = {
     const expected = expectedResolvConf(pod, {clusterDomain, clusterDNS: clusterIP ? [clusterIP] : []})
     const details = {pod: name, clusterDomain, clusterDNS: clusterIP, expected}
     const objects = fromPod ? [{kind: 'Pod', namespace: target.namespace, name: target.fromPod!}] : []
+    // ClusterFirst gets the kube-dns address; without kube-dns in the input that address is unknown, not absent.
+    const unknown = !service && pod.spec?.dnsPolicy !== 'Default' && pod.spec?.dnsPolicy !== 'None' ? unknownWithout(view, [{kind: 'Service', namespace: 'kube-system'}], `which nameserver ${name} gets`) : undefined
+    if (unknown) return {...unknown, objects}
     if (expected.effectivePolicy === 'None' && (expected.nameservers ?? []).length === 0) {
       return {status: 'fail', summary: `${name} has dnsPolicy None and no dnsConfig.nameservers: it has no resolver at all`, objects, details, remediation: 'set spec.dnsConfig.nameservers, or use dnsPolicy: ClusterFirst'}
     }

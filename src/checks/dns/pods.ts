@@ -5,6 +5,7 @@ import type {ClusterView} from '../../cluster/view.js'
 import type {Check} from '../../engine/types.js'
 import {dnsPods} from './facts.js'
 import {DNS_NAMESPACE, DNS_SELECTOR, type DnsTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 /** The cluster DNS Deployment and its pods: replicas, readiness, restarts, crash reasons, spread, images. */
 export const dnsPodsCheck: Check<DnsTarget> = {
@@ -17,6 +18,8 @@ export const dnsPodsCheck: Check<DnsTarget> = {
     {verb: 'list', resource: 'nodes'},
   ],
   async run({view}) {
+    const unknown = unknownWithout(view, [{kind: 'Pod', namespace: DNS_NAMESPACE}, {kind: 'Deployment', namespace: DNS_NAMESPACE}], 'whether CoreDNS runs')
+    if (unknown) return unknown
     const [pods, deployments, nodes] = await Promise.all([dnsPods(view), view.listDeployments(DNS_NAMESPACE, {labelSelector: DNS_SELECTOR}), view.listNodes()])
     const deployment = deployments.find((d) => d.metadata?.name === 'coredns') ?? deployments[0]
     const schedulable = nodes.filter((n) => !n.spec?.unschedulable).length

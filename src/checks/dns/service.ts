@@ -1,6 +1,7 @@
 import type {Check} from '../../engine/types.js'
 import {dnsService} from './facts.js'
 import {DNS_NAMESPACE, DNS_SERVICE, type DnsTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 /** kube-dns exists, has a ClusterIP, and serves 53 over UDP and TCP. */
 export const dnsServiceCheck: Check<DnsTarget> = {
@@ -9,6 +10,8 @@ export const dnsServiceCheck: Check<DnsTarget> = {
   layer: 'dns',
   requires: () => [{verb: 'get', resource: 'services', namespace: DNS_NAMESPACE}],
   async run({view}) {
+    const unknown = unknownWithout(view, [{kind: 'Service', namespace: DNS_NAMESPACE}], 'whether the cluster DNS Service exists')
+    if (unknown) return unknown
     const service = await dnsService(view)
     const ref = {kind: 'Service', namespace: DNS_NAMESPACE, name: service?.metadata?.name ?? DNS_SERVICE}
     if (!service) {

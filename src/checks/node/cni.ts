@@ -5,6 +5,7 @@ import type {Check} from '../../engine/types.js'
 import {clusterCni} from './facts.js'
 import {combineNodeFindings} from './per-node.js'
 import type {NodeTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 function selects(ds: DaemonSet, labels: Labels | undefined): boolean {
   return ds.spec?.selector !== undefined && matchesSelector(ds.spec.selector, labels)
@@ -30,6 +31,8 @@ export const nodeCniCheck: Check<NodeTarget> = {
     {verb: 'list', resource: 'pods'},
   ],
   async run({view, target}) {
+    const unknown = unknownWithout(view, [{kind: 'DaemonSet'}], 'which CNI runs and whether its agent is up')
+    if (unknown) return unknown
     const cni = await clusterCni(view)
     const namespaces = [...new Set(cni.agents.map((ds) => ds.metadata?.namespace ?? 'kube-system'))]
     const pods = (await Promise.all(namespaces.map((ns) => view.listPods(ns)))).flat()

@@ -4,6 +4,7 @@ import type {Check} from '../../engine/types.js'
 import {clusterCni} from './facts.js'
 import {combineNodeFindings} from './per-node.js'
 import type {NodeTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 export const KUBE_PROXY_SELECTOR = 'k8s-app=kube-proxy'
 
@@ -18,6 +19,8 @@ export const nodeKubeProxyCheck: Check<NodeTarget> = {
     {verb: 'get', resource: 'configmaps', namespace: 'kube-system'},
   ],
   async run({view, target}) {
+    const unknown = unknownWithout(view, [{kind: 'DaemonSet', namespace: 'kube-system'}, {kind: 'Pod', namespace: 'kube-system'}], 'whether kube-proxy runs on the nodes')
+    if (unknown) return unknown
     const [daemonSets, pods, configMap] = await Promise.all([
       view.listDaemonSets('kube-system', {labelSelector: KUBE_PROXY_SELECTOR}),
       view.listPods('kube-system', {labelSelector: KUBE_PROXY_SELECTOR}),

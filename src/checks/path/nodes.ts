@@ -4,6 +4,7 @@ import type {Check} from '../../engine/types.js'
 import {clusterCni, condition, internalIps, isNodeReady, nodePodCidrs, nodeRef, PODCIDR_IPAM_CNIS} from '../node/facts.js'
 import {podIps, requirePathPods} from './facts.js'
 import type {PathTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 const ENCAP_NAME: Record<string, string> = {vxlan: 'VXLAN', ipip: 'IP-in-IP', geneve: 'Geneve', wireguard: 'WireGuard', none: 'native routing', unknown: 'unknown encapsulation'}
 
@@ -18,6 +19,8 @@ export const pathNodesCheck: Check<PathTarget> = {
     {verb: 'list', group: 'apps', resource: 'daemonsets'},
   ],
   async run({view, target}) {
+    const noNodes = unknownWithout(view, [{kind: 'Node'}], 'whether the nodes under the two pods are Ready')
+    if (noNodes) return noNodes
     const {a, b} = await requirePathPods(view, target)
     const names = [...new Set([a.spec?.nodeName, b.spec?.nodeName].filter((n): n is string => typeof n === 'string'))]
     const [cni, nodes] = await Promise.all([clusterCni(view), Promise.all(names.map((n) => view.getNode(n)))])

@@ -66,7 +66,7 @@ export const dnsCheck: Check<SvcTarget> = {
       summary = empty
         ? `${names.fqdn} does not resolve: a headless Service without ready endpoints has no DNS records`
         : `${first.name} does not resolve from ${runner.description} (${first.timedOut ? 'timed out' : first.verdict}), even as FQDN ${names.fqdn}: cluster DNS is not answering for this pod`
-      remediation = empty ? 'make the backends ready (see svc.endpoints)' : `kubectl netdiag dns -n ${target.namespace}${target.fromPod ? ` --from-pod ${target.fromPod}` : ''}`
+      remediation = empty ? 'make the backends ready (see svc.endpoints)' : `kubectl netdiag dns -n ${target.fromPodNamespace ?? target.namespace}${target.fromPod ? ` --from-pod ${target.fromPod}` : ''}`
     } else {
       summary = `${bad.map((l) => l.name).join(' and ')} ${bad.length === 1 ? 'does' : 'do'} not resolve but ${names.fqdn} does: the search list (${search.join(' ') || 'empty'}) lacks ${target.namespace}.svc.${domain}`
       remediation = `use ${names.fqdn} in the client, or fix the pod's dnsPolicy/dnsConfig (ClusterFirst gives the search list ${target.namespace}.svc.${domain} svc.${domain} ${domain})`

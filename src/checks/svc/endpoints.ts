@@ -5,6 +5,7 @@ import type {Pod} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
 import {podsByName, portsInScope, requireService, serviceRef, sliceSummary} from './facts.js'
 import type {SvcTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 interface NotReadyEndpoint {
   address: string
@@ -48,6 +49,8 @@ export const endpointsCheck: Check<SvcTarget> = {
     }))
     const details = {slices: summary.slices, managedBy: summary.managedBy, addressTypes: summary.addressTypes, ports: perPort, endpointsWithoutServicePorts: summary.withoutPorts.map((e) => e.pod ?? e.address)}
     if (summary.slices.length === 0) {
+      const unknown = unknownWithout(view, [{kind: 'EndpointSlice', namespace: target.namespace}], `whether Service ${name} has endpoints`)
+      if (unknown) return {...unknown, objects}
       return {
         status: 'fail',
         summary: hasSelector(service)

@@ -71,7 +71,7 @@ export function podsByName(view: ClusterView, target: SvcTarget, service: Servic
  */
 export async function clientPod(view: ClusterView, target: SvcTarget): Promise<{pod: Pod; real: boolean}> {
   if (target.fromPod) {
-    const pod = await view.getPod(target.namespace, target.fromPod)
+    const pod = await view.getPod(target.fromPodNamespace ?? target.namespace, target.fromPod)
     if (pod) return {pod, real: true}
   }
   return {

@@ -5,6 +5,7 @@ import type {ConfigMap, DaemonSet, Pod} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
 import {clientPod, requireService, selectedPods, serviceRef} from './facts.js'
 import {KUBE_PROXY_SELECTOR, SYSTEM_NAMESPACE, type SvcTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 function modeFlag(ds: DaemonSet | undefined): string | undefined {
   const words = (ds?.spec?.template?.spec?.containers ?? []).flatMap((c) => [...(c.command ?? []), ...(c.args ?? [])])
@@ -28,6 +29,8 @@ export const kubeProxyCheck: Check<SvcTarget> = {
     if (serviceKind(service) === 'ExternalName') {
       return {status: 'skip', skippedBecause: 'not-applicable', summary: 'ExternalName Service: resolved by DNS, kube-proxy plays no part', objects: [ref]}
     }
+    const unknown = unknownWithout(view, [{kind: 'DaemonSet', namespace: SYSTEM_NAMESPACE}, {kind: 'Pod', namespace: SYSTEM_NAMESPACE}], 'whether kube-proxy (or a replacement) programs this Service')
+    if (unknown) return {...unknown, objects: [ref]}
     const [daemonSets, proxyPods, backends, client] = await Promise.all([
       view.listDaemonSets(SYSTEM_NAMESPACE, {labelSelector: KUBE_PROXY_SELECTOR}),
       view.listPods(SYSTEM_NAMESPACE, {labelSelector: KUBE_PROXY_SELECTOR}),

@@ -7,6 +7,7 @@ import {MANAGED_BY_LABEL, MANAGED_BY_VALUE} from '../../cluster/debug-pod-spec.j
 import type {Check} from '../../engine/types.js'
 import {podRef, requireService, selectedPods, serviceRef} from './facts.js'
 import type {SvcTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 /** Pods the selector matches; when none, the nearest pods and the exact label difference; matched but not running. */
 export const selectorCheck: Check<SvcTarget> = {
@@ -29,6 +30,8 @@ export const selectorCheck: Check<SvcTarget> = {
     const text = formatLabelSelector(selector)
     const pods = await selectedPods(view, target, service)
     if (pods.length === 0) {
+      const unknown = unknownWithout(view, [{kind: 'Pod', namespace: target.namespace}], `whether any pod matches ${text}`)
+      if (unknown) return {...unknown, objects: [ref]}
       const all = (await view.listPods(target.namespace)).filter((p) => p.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE)
       const nearest = rankCandidates(selector, candidatesFromPods(all), {limit: 3})
       const patch = nearest[0] ? selectorPatch(nearest[0]) : undefined

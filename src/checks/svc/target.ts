@@ -6,6 +6,8 @@ export interface SvcTarget {
   port?: string
   /** --from-pod: the client; probes run in an ephemeral container in it, policies use its labels. */
   fromPod?: string
+  /** The --from-pod pod's namespace, when it is not the Service's (`--from-pod payments/api-0`). */
+  fromPodNamespace?: string
   /** --cluster-domain, else what the probe source's resolv.conf says, else cluster.local. */
   clusterDomain?: string
 }

@@ -54,10 +54,10 @@ describe('loadConnection', () => {
     )
   })
 
-  it('reports a missing --kubeconfig file and a malformed one as bad input', () => {
-    assert.throws(() => loadConnection({kubeconfig: '/nope/config'}, {}), (e: unknown) => e instanceof NetdiagError && e.exitCode === 2 && /does not exist/.test(e.message))
+  it('reports a missing --kubeconfig file and a malformed one as kubeconfig problems (exit 3)', () => {
+    assert.throws(() => loadConnection({kubeconfig: '/nope/config'}, {}), (e: unknown) => e instanceof NetdiagError && e.exitCode === 3 && /does not exist/.test(e.message))
     const dir = mkdtempSync(join(tmpdir(), 'kc-'))
     writeFileSync(join(dir, 'config'), 'clusters: [: not yaml')
-    assert.throws(() => loadConnection({kubeconfig: join(dir, 'config')}, {}), (e: unknown) => e instanceof NetdiagError && e.exitCode === 2 && /cannot read kubeconfig/.test(e.message))
+    assert.throws(() => loadConnection({kubeconfig: join(dir, 'config')}, {}), (e: unknown) => e instanceof NetdiagError && e.exitCode === 3 && /cannot read kubeconfig/.test(e.message))
   })
 })
