@@ -20,7 +20,7 @@ interface RuleResult {
   ports: PortsResult
 }
 
-function evaluateRule(policy: CompiledPolicy, rule: CompiledRule, other: ResolvedEndpoint, dst: ResolvedEndpoint, traffic: TrafficPort): RuleResult {
+export function evaluateRule(policy: CompiledPolicy, rule: CompiledRule, other: ResolvedEndpoint, dst: ResolvedEndpoint, traffic: TrafficPort): RuleResult {
   const ports = evaluateRulePorts(rule.ports, traffic, dst.pod, dst.display)
   if (rule.peers.length === 0) return {peers: 'match', closePeers: [], ports}
   const results = rule.peers.map((peer) => evaluatePeer(peer, policy.ref.namespace, other))
@@ -28,7 +28,7 @@ function evaluateRule(policy: CompiledPolicy, rule: CompiledRule, other: Resolve
   return {peers: best.closeness, peer: best, closePeers: results.filter((r) => r.closeness === 'close'), ports}
 }
 
-function allows(result: RuleResult): boolean {
+export function allows(result: RuleResult): boolean {
   return result.peers === 'match' && result.ports.closeness === 'match'
 }
 
@@ -109,7 +109,7 @@ function directionNotes(direction: Direction, subject: ResolvedEndpoint, other: 
   return notes
 }
 
-function evaluateResolved(index: PolicyIndex, direction: Direction, src: ResolvedEndpoint, dst: ResolvedEndpoint, traffic: TrafficPort): DirectionVerdict {
+export function evaluateResolved(index: PolicyIndex, direction: Direction, src: ResolvedEndpoint, dst: ResolvedEndpoint, traffic: TrafficPort): DirectionVerdict {
   const subject = direction === 'egress' ? src : dst
   const other = direction === 'egress' ? dst : src
   const verdict: DirectionVerdict = {
