@@ -13,6 +13,8 @@ import type {
   NetworkPolicy,
   Node,
   Pod,
+  PolicyObject,
+  PolicyResource,
   Service,
   SnapshotKind,
 } from './types.js'
@@ -47,6 +49,10 @@ export class SnapshotClusterView implements ClusterView {
   /** The first malformed object a list or get met: checks saw it as an error, the run must end with exit 2. */
   damage(): Error | undefined {
     return this.malformed
+  }
+
+  reportMalformed(error: Error): void {
+    this.malformed ??= error
   }
 
   async info(): Promise<ClusterInfo> {
@@ -96,7 +102,15 @@ export class SnapshotClusterView implements ClusterView {
   }
 
   async listNetworkPolicies(namespace: string | undefined, options?: ListOptions) {
-    return this.list<NetworkPolicy>('NetworkPolicy', namespace, options)
+    return this.list<NetworkPolicy>('NetworkPolicy', namespace, options).filter((p) => apiGroupOf(p.apiVersion, 'networking.k8s.io') === 'networking.k8s.io')
+  }
+
+  async servedPolicyResources(candidates: readonly PolicyResource[]) {
+    return candidates.filter((r) => this.list<PolicyObject>(r.kind as SnapshotKind, undefined).some((o) => apiGroupOf(o.apiVersion, '') === r.group))
+  }
+
+  async listPolicyObjects(resource: PolicyResource, namespace?: string) {
+    return this.list<PolicyObject>(resource.kind as SnapshotKind, resource.namespaced ? namespace : undefined).filter((o) => apiGroupOf(o.apiVersion, '') === resource.group)
   }
 
   async listDeployments(namespace: string | undefined, options?: ListOptions) {
@@ -163,6 +177,12 @@ export class SnapshotClusterView implements ClusterView {
         (!fieldFilter || fieldFilter.every((term) => term.matches(object))),
     ) as T[]
   }
+}
+
+/** The group of an apiVersion ("networking.k8s.io/v1" -> "networking.k8s.io"); items without one get the fallback. */
+function apiGroupOf(apiVersion: unknown, fallback: string): string {
+  if (typeof apiVersion !== 'string' || apiVersion === '') return fallback
+  return apiVersion.includes('/') ? apiVersion.split('/')[0]! : ''
 }
 
 function nameKey(kind: string, namespace: string | undefined, name: string): string {

@@ -44,6 +44,8 @@ function mockCluster(c: Cluster) {
     .reply(200, (c.b ?? db()) as object)
     .get('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies')
     .reply(200, list('NetworkPolicyList', c.policies ?? [], 'networking.k8s.io/v1'))
+    // API discovery for the policy layers (AdminNetworkPolicy, Cilium, Calico): none served here.
+    .get('/apis').optionally().reply(200, {kind: 'APIGroupList', apiVersion: 'v1', groups: []})
     .get('/apis/apps/v1/daemonsets')
     .reply(200, list('DaemonSetList', c.enforcer === false ? [flannelDaemonSet()] : [flannelDaemonSet(), networkPolicyAgentDaemonSet()], 'apps/v1'))
     .get('/api/v1/nodes')

@@ -6,33 +6,13 @@ export function kindKey(group: string, kind: string): PolicyKindKey {
   return `${group}/${kind}`
 }
 
-export interface PolicyKind {
-  group: string
-  version: string
-  kind: string
-  plural: string
-  namespaced: boolean
-}
+import {POLICY_RESOURCES} from '../../cluster/policy-resources.js'
+import type {PolicyResource} from '../../cluster/types.js'
 
-const k = (group: string, version: string, kind: string, plural: string, namespaced: boolean): PolicyKind => ({group, version, kind, plural, namespaced})
+export type PolicyKind = PolicyResource
 
 /** Every policy kind beyond networking.k8s.io/v1 NetworkPolicy, in the versions read. */
-export const POLICY_KINDS: readonly PolicyKind[] = [
-  k('policy.networking.k8s.io', 'v1alpha1', 'AdminNetworkPolicy', 'adminnetworkpolicies', false),
-  k('policy.networking.k8s.io', 'v1alpha1', 'BaselineAdminNetworkPolicy', 'baselineadminnetworkpolicies', false),
-  k('policy.networking.k8s.io', 'v1alpha2', 'ClusterNetworkPolicy', 'clusternetworkpolicies', false),
-  k('cilium.io', 'v2', 'CiliumNetworkPolicy', 'ciliumnetworkpolicies', true),
-  k('cilium.io', 'v2', 'CiliumClusterwideNetworkPolicy', 'ciliumclusterwidenetworkpolicies', false),
-  k('projectcalico.org', 'v3', 'NetworkPolicy', 'networkpolicies', true),
-  k('projectcalico.org', 'v3', 'GlobalNetworkPolicy', 'globalnetworkpolicies', false),
-  k('projectcalico.org', 'v3', 'Tier', 'tiers', false),
-  k('projectcalico.org', 'v3', 'StagedNetworkPolicy', 'stagednetworkpolicies', true),
-  k('projectcalico.org', 'v3', 'StagedGlobalNetworkPolicy', 'stagedglobalnetworkpolicies', false),
-  k('projectcalico.org', 'v3', 'StagedKubernetesNetworkPolicy', 'stagedkubernetesnetworkpolicies', true),
-  k('crd.projectcalico.org', 'v1', 'NetworkPolicy', 'networkpolicies', true),
-  k('crd.projectcalico.org', 'v1', 'GlobalNetworkPolicy', 'globalnetworkpolicies', false),
-  k('crd.projectcalico.org', 'v1', 'Tier', 'tiers', false),
-]
+export const POLICY_KINDS: readonly PolicyKind[] = POLICY_RESOURCES
 
 /** The snapshot kinds for the ones above (NetworkPolicy is there already). */
 export const POLICY_KIND_NAMES = [...new Set(POLICY_KINDS.map((p) => p.kind))]
