@@ -192,11 +192,27 @@ function deniedSentence(v: DirectionVerdict, src: ResolvedEndpoint, dst: Resolve
   return `${namesOf(v.isolatingPolicies)} ${v.isolatingPolicies.length === 1 ? 'isolates' : 'isolate'} ${subject.display} for ${v.direction} and no rule allows ${what} (${words})`
 }
 
+/** The same pod on both sides (by uid, else namespace and name). */
+export function isSamePod(a: ResolvedEndpoint, b: ResolvedEndpoint): boolean {
+  if (!a.pod || !b.pod) return false
+  const au = a.pod.metadata?.uid
+  const bu = b.pod.metadata?.uid
+  if (au && bu) return au === bu
+  return a.namespace === b.namespace && a.pod.metadata?.name === b.pod.metadata?.name
+}
+
 /** Egress of the source AND ingress of the destination, with the policies that decide the outcome. */
 export function evaluateConnection(policies: Policies, src: Endpoint, dst: Endpoint, port: TrafficPort): ConnectionVerdict {
   const index = asPolicyIndex(policies)
   const s = resolveEndpoint(src)
   const d = resolveEndpoint(dst)
+  if (isSamePod(s, d)) {
+    // kubernetes.io/docs/concepts/services-networking/network-policies: a pod cannot block access to itself.
+    const self = (direction: Direction): DirectionVerdict => ({...evaluateResolved(index, direction, s, d, port), allowed: true, allowedBy: [], nearMisses: []})
+    const egress = self('egress')
+    const ingress = self('ingress')
+    return {allowed: true, egress, ingress, decidingPolicies: [], hostNetwork: egress.hostNetwork, notes: [], summary: `traffic from ${s.display} to itself is never blocked by NetworkPolicy`}
+  }
   const egress = evaluateResolved(index, 'egress', s, d, port)
   const ingress = evaluateResolved(index, 'ingress', s, d, port)
   const allowed = egress.allowed && ingress.allowed

@@ -7,7 +7,7 @@
 //   that selects the endpoint and matches nothing denies (unless its defaultAction is Pass); then profiles allow.
 // A rule whose match cannot be told statically makes the verdict unknown when nothing before it decided.
 import {resolveEndpoint, type ResolvedEndpoint} from '../network-policy/endpoints.js'
-import {evaluateResolved} from '../network-policy/evaluate.js'
+import {evaluateResolved, isSamePod} from '../network-policy/evaluate.js'
 import type {Direction, DirectionVerdict, Endpoint, TrafficPort} from '../network-policy/types.js'
 import {networkPolicyRef} from './adapters/network-policy.js'
 import {shortRef, type DecidingRule, type DirectionDecision, type FlowVerdict, type NormalizedPolicy, type RuleContext} from './model.js'
@@ -195,14 +195,6 @@ function calicoDirection(set: PolicySet, ctx: RuleContext, walk: Walk): Directio
   return decision(walk, 'allowed', [])
 }
 
-function sameEndpoint(a: ResolvedEndpoint, b: ResolvedEndpoint): boolean {
-  if (!a.pod || !b.pod) return false
-  const au = a.pod.metadata?.uid
-  const bu = b.pod.metadata?.uid
-  if (au && bu) return au === bu
-  return a.namespace === b.namespace && a.pod.metadata?.name === b.pod.metadata?.name
-}
-
 function directionDecision(set: PolicySet, direction: Direction, src: ResolvedEndpoint, dst: ResolvedEndpoint, traffic: TrafficPort): DirectionDecision {
   const subject = direction === 'egress' ? src : dst
   const other = direction === 'egress' ? dst : src
@@ -231,7 +223,7 @@ function uniqueRules(rules: DecidingRule[]): DecidingRule[] {
 export function evaluateFlow(set: PolicySet, src: Endpoint, dst: Endpoint, traffic: TrafficPort): FlowVerdict {
   const s = resolveEndpoint(src)
   const d = resolveEndpoint(dst)
-  if (sameEndpoint(s, d)) {
+  if (isSamePod(s, d)) {
     // kubernetes.io/docs/concepts/services-networking/network-policies: "a pod cannot block access to itself".
     const self = (direction: Direction): DirectionDecision => ({direction, verdict: 'allowed', decidedBy: [], chain: ["a pod's traffic to itself is never blocked by policy"]})
     return {verdict: 'allowed', decidedBy: [], chain: ["a pod's traffic to itself is never blocked by policy"], egress: self('egress'), ingress: self('ingress')}

@@ -55,7 +55,8 @@ export const pathProbeConnectCheck: Check<PathTarget> = {
       findings.push({finding: interpretPathProbes({...base, policy: {allowed: verdicts.icmp.allowed, policies: verdicts.icmp.policies.map(policyName), enforced}})})
     }
     const canNc = hasTool(tools, 'nc') || !tools.complete
-    for (const port of ports) {
+    // SCTP is only accepted where nothing is probed (nc cannot speak it).
+    for (const port of ports.filter((p): p is typeof p & {protocol: 'TCP' | 'UDP'} => p.protocol !== 'SCTP')) {
       const verdict = verdicts.ports.find((p) => p.port.port === port.port && p.port.protocol === port.protocol)!.verdict
       const tcp = canNc ? await connect(runner, host, port.port, port.protocol === 'UDP') : {outcome: 'unsupported' as const, command: '', message: 'the probe image has no nc'}
       const finding = interpretPathProbes({
