@@ -128,3 +128,16 @@ export function editCommand(d: DecidingRule): string {
   const group = d.apiVersion.split('/')[0]
   return `kubectl edit ${d.kind.toLowerCase()}.${group} ${d.name}${d.namespace ? ` -n ${d.namespace}` : ''}${d.rule ? `   # ${d.rule}` : ''}`
 }
+
+/** Static verdict allows a flow the probe saw dropped: what was evaluated, what was not, and where to look. */
+export function unevaluatedSuspects(layers: PolicyLayers, nodes: readonly (string | undefined)[]): string {
+  const evaluated = ['NetworkPolicy', ...new Set(Object.keys(layers.set.counts).map((k) => k.split('/')[1]!).filter((k) => k !== 'NetworkPolicy'))]
+  const where = [...new Set(nodes.filter((n): n is string => !!n))]
+  const hostLayers =
+    layers.enforcer.model === 'calico'
+      ? 'Calico host endpoint policies (preDNAT, doNotTrack, applyOnForward)'
+      : layers.enforcer.model === 'cilium'
+        ? 'Cilium host policies (nodeSelector), CiliumCIDRGroups and L7 proxies'
+        : 'policies of an enforcer netdiag does not model'
+  return `evaluated ${evaluated.join(', ')} (enforcer: ${layers.enforcer.name}); not evaluated: host firewall rules (iptables/nftables FORWARD and INPUT chains) on ${where.length ? `node ${where.join(' or node ')}` : 'the nodes'}, ${hostLayers}, cloud security groups`
+}
