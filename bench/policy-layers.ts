@@ -42,12 +42,12 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!
 }
 
-function measure(cli: string, args: string[]): {wallS: number; rssMb: number; status: string} {
-  const samples: Array<{wall: number; rss: number; out: string}> = []
+function measure(cli: string, args: string[]): {wallS: number; cpuS: number; rssMb: number; status: string} {
+  const samples: Array<{wall: number; cpu: number; rss: number; out: string}> = []
   for (let i = 0; i <= RUNS; i++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, cli, ...args], {encoding: 'utf8', maxBuffer: 1 << 28})
-    const [wall, rss] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number)
-    if (i > 0) samples.push({wall: wall!, rss: rss!, out: r.stdout})
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', process.execPath, cli, ...args], {encoding: 'utf8', maxBuffer: 1 << 28})
+    const [wall, rss, user, sys] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number)
+    if (i > 0) samples.push({wall: wall!, cpu: user! + sys!, rss: rss!, out: r.stdout})
   }
   const status = (() => {
     try {
@@ -56,7 +56,7 @@ function measure(cli: string, args: string[]): {wallS: number; rssMb: number; st
       return 'no report'
     }
   })()
-  return {wallS: median(samples.map((s) => s.wall)), rssMb: Math.round(median(samples.map((s) => s.rss)) / 1024), status}
+  return {wallS: median(samples.map((s) => s.wall)), cpuS: Math.round(median(samples.map((s) => s.cpu)) * 100) / 100, rssMb: Math.round(median(samples.map((s) => s.rss)) / 1024), status}
 }
 
 function main(): void {

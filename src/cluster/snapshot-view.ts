@@ -106,7 +106,11 @@ export class SnapshotClusterView implements ClusterView {
   }
 
   async servedPolicyResources(candidates: readonly PolicyResource[]) {
-    return candidates.filter((r) => this.list<PolicyObject>(r.kind as SnapshotKind, undefined).some((o) => apiGroupOf(o.apiVersion, '') === r.group))
+    // Namespaced kinds count as served when the kind is present at all: listPolicyObjects then parses and
+    // filters by group only the namespaces asked for (every NetworkPolicy of a large snapshot is not parsed).
+    return candidates.filter((r) =>
+      r.namespaced ? this.byNamespace.has(r.kind as SnapshotKind) : this.list<PolicyObject>(r.kind as SnapshotKind, undefined).some((o) => apiGroupOf(o.apiVersion, '') === r.group),
+    )
   }
 
   async listPolicyObjects(resource: PolicyResource, namespace?: string) {

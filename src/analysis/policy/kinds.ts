@@ -19,8 +19,11 @@ export const POLICY_KIND_NAMES = [...new Set(POLICY_KINDS.map((p) => p.kind))]
 
 export const CALICO_GROUPS = ['projectcalico.org', 'crd.projectcalico.org']
 
-/** Calico serves its objects twice (API server v3 and the CRDs v1): read one, preferring v3. */
-export function preferredKinds(served: ReadonlySet<string>): PolicyKind[] {
-  const v3 = POLICY_KINDS.some((p) => p.group === 'projectcalico.org' && served.has(kindKey(p.group, p.kind)))
+/**
+ * A live Calico serves its objects twice (API server v3 and the CRDs v1): read one, preferring v3. A snapshot
+ * holds what was captured, so both are read there.
+ */
+export function preferredKinds(served: ReadonlySet<string>, live = true): PolicyKind[] {
+  const v3 = live && POLICY_KINDS.some((p) => p.group === 'projectcalico.org' && served.has(kindKey(p.group, p.kind)))
   return POLICY_KINDS.filter((p) => served.has(kindKey(p.group, p.kind)) && !(v3 && p.group === 'crd.projectcalico.org'))
 }

@@ -54,7 +54,7 @@ async function load(view: ClusterView, namespaces: string[], networkPolicies: re
     if (!isForbidden(error)) throw error
     unreadable.push('API discovery (/apis)')
   }
-  const kinds = preferredKinds(new Set(served.map((r) => kindKey(r.group, r.kind))))
+  const kinds = preferredKinds(new Set(served.map((r) => kindKey(r.group, r.kind))), view.source === 'live')
   const others: PolicyObject[] = []
   await Promise.all(
     kinds.flatMap((resource) =>
