@@ -88,7 +88,14 @@ start_proc() { # name cmd...
   log "$name: starting"
   [[ -f $LOGS/$name.log ]] && mv -f "$LOGS/$name.log" "$LOGS/$name.log.prev"
   echo "+ $*" >"$LOGS/$name.log"
-  setsid nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  # A daemon must not inherit our descriptors beyond stdio: under `flock /tmp/netdiag-cluster.lock up.sh` it
+  # would otherwise hold the cluster lock for as long as it runs.
+  local fd close=""
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [[ $fd =~ ^[0-9]+$ ]] && (( fd > 2 )); then close+=" $fd>&-"; fi
+  done
+  eval "setsid nohup \"\$@\" >>\"\$LOGS/\$name.log\" 2>&1 </dev/null$close &"
   echo $! >"$(pidfile "$name")"
 }
 wait_for() { # name timeout-seconds description cmd...
