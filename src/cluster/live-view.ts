@@ -15,6 +15,8 @@ import type {
   NetworkPolicy,
   Node,
   Pod,
+  PolicyObject,
+  PolicyResource,
   Service,
 } from './types.js'
 import type {ClusterView} from './view.js'
@@ -52,6 +54,7 @@ export class LiveClusterView implements ClusterView {
   readonly source = 'live' as const
   private readonly api: RawApiClient
   private readonly cache = new Map<string, Promise<unknown>>()
+  private malformed?: Error
 
   constructor(
     private readonly connection: Connection,
@@ -60,6 +63,15 @@ export class LiveClusterView implements ClusterView {
     log?: ApiLog,
   ) {
     this.api = new RawApiClient(connection, log)
+  }
+
+  /** A malformed object a check met (a policy it cannot understand): the run exits 2 with it. */
+  damage(): Error | undefined {
+    return this.malformed
+  }
+
+  reportMalformed(error: Error): void {
+    this.malformed ??= error
   }
 
   info(): Promise<ClusterInfo> {
@@ -109,6 +121,26 @@ export class LiveClusterView implements ClusterView {
     return this.list<NetworkPolicy>(RESOURCES.networkpolicies, namespace, options)
   }
 
+  servedPolicyResources(candidates: readonly PolicyResource[]): Promise<PolicyResource[]> {
+    return this.call(`discovery|${candidates.map((c) => `${c.group}/${c.version}/${c.plural}`).join(',')}`, {verb: 'get', resource: 'API discovery'}, async () => {
+      const groups = await this.api.get<{groups?: Array<{name: string; versions?: Array<{version: string}>}>}>('/apis')
+      const servedVersions = new Set((groups.groups ?? []).flatMap((g) => (g.versions ?? []).map((v) => `${g.name}/${v.version}`)))
+      const wanted = [...new Set(candidates.map((c) => `${c.group}/${c.version}`))].filter((gv) => servedVersions.has(gv))
+      const resources = await Promise.all(
+        wanted.map(async (gv) => {
+          const list = await this.api.get<{resources?: Array<{name: string}>}>(`/apis/${gv}`)
+          return (list.resources ?? []).map((r) => `${gv}/${r.name}`)
+        }),
+      )
+      const served = new Set(resources.flat())
+      return candidates.filter((c) => served.has(`${c.group}/${c.version}/${c.plural}`))
+    })
+  }
+
+  listPolicyObjects(resource: PolicyResource, namespace?: string) {
+    return this.list<PolicyObject>(r(`/apis/${resource.group}/${resource.version}`, resource.plural, `${resource.group}/${resource.version}`, resource.kind, resource.namespaced), namespace, {}, resource.group)
+  }
+
   listDeployments(namespace: string | undefined, options?: ListOptions) {
     return this.list<Deployment>(RESOURCES.deployments, namespace, options)
   }
@@ -136,10 +168,10 @@ export class LiveClusterView implements ClusterView {
     )
   }
 
-  private list<T>(resource: Resource, namespace: string | undefined, options: ListOptions = {}): Promise<T[]> {
+  private list<T>(resource: Resource, namespace: string | undefined, options: ListOptions = {}, group = ''): Promise<T[]> {
     const path = namespace && resource.namespaced ? `${resource.prefix}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${resource.prefix}/${resource.plural}`
-    const key = `${resource.plural}|${namespace ?? '*'}|${options.labelSelector ?? ''}|${options.fieldSelector ?? ''}`
-    return this.call(key, {verb: 'list', resource: resource.plural, namespace}, async () => {
+    const key = `${group}${resource.plural}|${namespace ?? '*'}|${options.labelSelector ?? ''}|${options.fieldSelector ?? ''}`
+    return this.call(key, {verb: 'list', resource: group ? `${resource.plural}.${group}` : resource.plural, namespace}, async () => {
       const list = await this.api.get<{items?: Array<Record<string, unknown>>}>(path, {labelSelector: options.labelSelector, fieldSelector: options.fieldSelector})
       // List items come without apiVersion/kind; add them so objects look the same live and in snapshots.
       return (list.items ?? []).map((item) => ({apiVersion: resource.apiVersion, kind: resource.kind, ...item})) as T[]

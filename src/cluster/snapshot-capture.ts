@@ -1,3 +1,4 @@
+import {POLICY_RESOURCES} from './policy-resources.js'
 import {redactForSnapshot} from './snapshot-redact.js'
 import type {ClusterView} from './view.js'
 
@@ -6,7 +7,7 @@ export const SNAPSHOT_CONFIGMAP_PATTERN = /coredns|kube-proxy|cni|calico|cilium|
 
 /**
  * What `kubectl get namespaces,nodes,pods,services,endpointslices,networkpolicies,deployments,daemonsets -A -o json`
- * plus the relevant kube-system ConfigMaps print, as one List. Never Secrets; env values and credentials redacted.
+ * plus the relevant kube-system ConfigMaps and the policy CRDs the cluster serves print, as one List. Never Secrets; env values and credentials redacted.
  */
 export async function captureSnapshot(view: ClusterView): Promise<{apiVersion: 'v1'; kind: 'List'; items: unknown[]; metadata: {resourceVersion: string}}> {
   const [namespaces, nodes, pods, services, slices, policies, deployments, daemonsets, configMaps] = await Promise.all([
@@ -20,11 +21,15 @@ export async function captureSnapshot(view: ClusterView): Promise<{apiVersion: '
     view.listDaemonSets(undefined),
     view.listConfigMaps('kube-system'),
   ])
+  // The policy CRDs the cluster serves (AdminNetworkPolicy, Cilium, Calico): a kind we may not read fails the
+  // snapshot rather than leave it out, since offline an absent kind would read as "no such policies".
+  const served = await view.servedPolicyResources(POLICY_RESOURCES)
+  const policyObjects = (await Promise.all(served.map((resource) => view.listPolicyObjects(resource)))).flat()
   const relevantConfigMaps = configMaps.filter((cm) => SNAPSHOT_CONFIGMAP_PATTERN.test(cm.metadata?.name ?? ''))
   return {
     apiVersion: 'v1',
     kind: 'List',
-    items: [...namespaces, ...nodes, ...pods, ...services, ...slices, ...policies, ...deployments, ...daemonsets, ...relevantConfigMaps].map(redactForSnapshot),
+    items: [...namespaces, ...nodes, ...pods, ...services, ...slices, ...policies, ...policyObjects, ...deployments, ...daemonsets, ...relevantConfigMaps].map(redactForSnapshot),
     metadata: {resourceVersion: ''},
   }
 }

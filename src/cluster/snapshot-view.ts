@@ -16,6 +16,8 @@ import type {
   NetworkPolicy,
   Node,
   Pod,
+  PolicyObject,
+  PolicyResource,
   Service,
   SnapshotKind,
 } from './types.js'
@@ -72,6 +74,8 @@ export class SnapshotClusterView implements ClusterView {
       else for (const bucket of index.keys()) if (bucket !== ALL) names.add(bucket)
     }
     return [...names].sort()
+  reportMalformed(error: Error): void {
+    this.malformed ??= error
   }
 
   async info(): Promise<ClusterInfo> {
@@ -121,7 +125,19 @@ export class SnapshotClusterView implements ClusterView {
   }
 
   async listNetworkPolicies(namespace: string | undefined, options?: ListOptions) {
-    return this.list<NetworkPolicy>('NetworkPolicy', namespace, options)
+    return this.list<NetworkPolicy>('NetworkPolicy', namespace, options).filter((p) => apiGroupOf(p.apiVersion, 'networking.k8s.io') === 'networking.k8s.io')
+  }
+
+  async servedPolicyResources(candidates: readonly PolicyResource[]) {
+    // Namespaced kinds count as served when the kind is present at all: listPolicyObjects then parses and
+    // filters by group only the namespaces asked for (every NetworkPolicy of a large snapshot is not parsed).
+    return candidates.filter((r) =>
+      r.namespaced ? this.byNamespace.has(r.kind as SnapshotKind) : this.list<PolicyObject>(r.kind as SnapshotKind, undefined).some((o) => apiGroupOf(o.apiVersion, '') === r.group),
+    )
+  }
+
+  async listPolicyObjects(resource: PolicyResource, namespace?: string) {
+    return this.list<PolicyObject>(resource.kind as SnapshotKind, resource.namespaced ? namespace : undefined).filter((o) => apiGroupOf(o.apiVersion, '') === resource.group)
   }
 
   async listDeployments(namespace: string | undefined, options?: ListOptions) {
@@ -219,6 +235,10 @@ function sameObject(a: SnapshotEntry, b: SnapshotEntry): boolean {
   if (a.uid && b.uid && a.uid !== b.uid) return false
   if (a.raw && b.raw && a.raw() === b.raw()) return true
   return isDeepStrictEqual(a.object(), b.object())
+/** The group of an apiVersion ("networking.k8s.io/v1" -> "networking.k8s.io"); items without one get the fallback. */
+function apiGroupOf(apiVersion: unknown, fallback: string): string {
+  if (typeof apiVersion !== 'string' || apiVersion === '') return fallback
+  return apiVersion.includes('/') ? apiVersion.split('/')[0]! : ''
 }
 
 function nameKey(kind: string, namespace: string | undefined, name: string): string {

@@ -33,6 +33,17 @@ export const SNAPSHOT_KINDS = [
   'Deployment',
   'DaemonSet',
   'ConfigMap',
+  // Policy CRDs (src/analysis/policy/kinds.ts), matched by apiVersion group as well as kind.
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+  'ClusterNetworkPolicy',
+  'CiliumNetworkPolicy',
+  'CiliumClusterwideNetworkPolicy',
+  'GlobalNetworkPolicy',
+  'Tier',
+  'StagedNetworkPolicy',
+  'StagedGlobalNetworkPolicy',
+  'StagedKubernetesNetworkPolicy',
 ] as const
 export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
 
@@ -52,4 +63,22 @@ export interface ClusterInfo {
   context?: string
   server?: string
   version?: string
+}
+
+/** A policy API beyond networking.k8s.io/v1 NetworkPolicy (AdminNetworkPolicy, Cilium, Calico...). */
+export interface PolicyResource {
+  group: string
+  version: string
+  kind: string
+  plural: string
+  namespaced: boolean
+}
+
+/** An object of such an API, in its wire shape, apiVersion and kind always set. */
+export interface PolicyObject {
+  apiVersion?: string
+  kind?: string
+  metadata?: {name?: string; namespace?: string; uid?: string; labels?: Record<string, string>}
+  spec?: unknown
+  [field: string]: unknown
 }

@@ -10,6 +10,8 @@ import type {
   NetworkPolicy,
   Node,
   Pod,
+  PolicyObject,
+  PolicyResource,
   Service,
   SnapshotKind,
 } from './types.js'
@@ -39,7 +41,15 @@ export interface ClusterView {
   listServices(namespace: string | undefined, options?: ListOptions): Promise<Service[]>
   getService(namespace: string, name: string): Promise<Service | undefined>
   listEndpointSlices(namespace: string | undefined, options?: ListOptions): Promise<EndpointSlice[]>
+  /** networking.k8s.io NetworkPolicies only (a Calico projectcalico.org NetworkPolicy is never one). */
   listNetworkPolicies(namespace: string | undefined, options?: ListOptions): Promise<NetworkPolicy[]>
+  /**
+   * Which of these policy APIs the cluster serves: live from API discovery (a group the cluster does not serve
+   * costs no list call), offline the kinds the snapshot holds, matched by apiVersion group and kind.
+   */
+  servedPolicyResources(candidates: readonly PolicyResource[]): Promise<PolicyResource[]>
+  /** Objects of one served policy API; namespace undefined = all. A 403 throws (forbidden: unknown, never allowed). */
+  listPolicyObjects(resource: PolicyResource, namespace?: string): Promise<PolicyObject[]>
   listDeployments(namespace: string | undefined, options?: ListOptions): Promise<Deployment[]>
   listDaemonSets(namespace: string | undefined, options?: ListOptions): Promise<DaemonSet[]>
   getConfigMap(namespace: string, name: string): Promise<ConfigMap | undefined>
@@ -54,6 +64,8 @@ export interface ClusterView {
    * lacks nothing (a refused read is an error of its own). Checks answer "unknown" on a gap, never a verdict.
    */
   lacks?(kind: SnapshotKind, namespace?: string): DataGap | undefined
-  /** Snapshot only: the first malformed object met while answering (its checks errored), so the run exits 2. */
+  /** The first malformed object met while answering (its checks errored), so the run exits 2. */
   damage?(): Error | undefined
+  /** A check met an object it cannot understand (a malformed policy): the run ends with that error, exit 2. */
+  reportMalformed?(error: Error): void
 }

@@ -48,7 +48,7 @@ export default class Path extends NetdiagCommand {
       return ref
     })
     const [refA, refB] = refs as [{namespace: string; name: string}, {namespace: string; name: string}]
-    const requests = parsePortFlags(flags.port ?? [])
+    const requests = parsePortFlags(flags.port ?? [], {allowSctp: flags['no-probe'] || env.view.source === 'snapshot'})
     if ('error' in requests) throw badInput(requests.error)
     for (const namespace of new Set([refA.namespace, refB.namespace])) await this.requireNamespace(env, namespace)
     const [podA, podB] = await Promise.all([env.view.getPod(refA.namespace, refA.name), env.view.getPod(refB.namespace, refB.name)])

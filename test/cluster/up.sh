@@ -88,7 +88,14 @@ start_proc() { # name cmd...
   log "$name: starting"
   [[ -f $LOGS/$name.log ]] && mv -f "$LOGS/$name.log" "$LOGS/$name.log.prev"
   echo "+ $*" >"$LOGS/$name.log"
-  setsid nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  # A daemon must not inherit our descriptors beyond stdio: under `flock /tmp/netdiag-cluster.lock up.sh` it
+  # would otherwise hold the cluster lock for as long as it runs.
+  local fd close=""
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [[ $fd =~ ^[0-9]+$ ]] && (( fd > 2 )); then close+=" $fd>&-"; fi
+  done
+  eval "setsid nohup \"\$@\" >>\"\$LOGS/\$name.log\" 2>&1 </dev/null$close &"
   echo $! >"$(pidfile "$name")"
 }
 wait_for() { # name timeout-seconds description cmd...
@@ -222,6 +229,19 @@ render() {
       -e "s|@CLUSTER_CIDR@|$CLUSTER_CIDR|g" -e "s|@NETPOL_IMAGE@|$NETPOL_IMAGE|g" \
       -e "s|@NODE_IP@|$NODE_IP|g" "$CLUSTER_SRC/manifests/$1"
 }
+# AdminNetworkPolicy / BaselineAdminNetworkPolicy CRDs for kube-network-policies, from the
+# sigs.k8s.io/network-policy-api module its build already pins (Go module cache).
+if [[ $NETDIAG_NETPOL == 1 ]]; then
+  NPAPI_DIR="$(cd "$CLUSTER_SRC/netpol" && go list -m -f '{{.Dir}}' sigs.k8s.io/network-policy-api)" \
+    || die "cannot locate the sigs.k8s.io/network-policy-api module"
+  for crd in adminnetworkpolicies baselineadminnetworkpolicies; do
+    K apply -f "$NPAPI_DIR/config/crd/standard/policy.networking.k8s.io_$crd.yaml" >>"$LOGS/apply.log" 2>&1 \
+      || { tail_log apply; die "kubectl apply CRD $crd failed"; }
+  done
+  K wait --for=condition=Established --timeout=60s \
+    crd/adminnetworkpolicies.policy.networking.k8s.io crd/baselineadminnetworkpolicies.policy.networking.k8s.io >>"$LOGS/apply.log" 2>&1 \
+    || { tail_log apply; die "policy CRDs not established"; }
+fi
 MANIFESTS=(kube-proxy.yaml coredns.yaml)
 [[ $NETDIAG_NETPOL == 1 ]] && MANIFESTS+=(kube-network-policies.yaml)
 for m in "${MANIFESTS[@]}"; do

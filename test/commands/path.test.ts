@@ -23,6 +23,42 @@ interface Cluster {
   /** A NetworkPolicy enforcer runs beside flannel (default true); without it policies are decorative. */
   enforcer?: boolean
   deny?: (attributes: {verb: string; resource: string; namespace?: string}) => boolean
+  /** The cluster serves AdminNetworkPolicy (v1alpha1): its objects, or a 403 on listing them. */
+  anps?: unknown[] | 'forbidden'
+}
+
+const ANP_GROUP = '/apis/policy.networking.k8s.io/v1alpha1'
+
+/** kube-network-policies started as its install-anp.yaml does (sigs.k8s.io/kube-network-policies v0.7.0). */
+function anpAgentDaemonSet() {
+  const ds = networkPolicyAgentDaemonSet()
+  ds.spec!.template.spec!.containers[0]!.args = ['-v=2', '-admin-network-policy=true', '-baseline-admin-network-policy=true', '--hostname-override=$(MY_NODE_NAME)', '--nfqueue-id=99']
+  return ds
+}
+
+/** API discovery as the API server answers it: the group list, then the group version's resources. */
+function mockPolicyDiscovery(scope: nock.Scope, anps: unknown[] | 'forbidden'): void {
+  scope
+    .get('/apis')
+    .reply(200, {kind: 'APIGroupList', apiVersion: 'v1', groups: [{name: 'policy.networking.k8s.io', versions: [{groupVersion: 'policy.networking.k8s.io/v1alpha1', version: 'v1alpha1'}], preferredVersion: {groupVersion: 'policy.networking.k8s.io/v1alpha1', version: 'v1alpha1'}}]})
+    .get(ANP_GROUP)
+    .reply(200, {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: 'policy.networking.k8s.io/v1alpha1',
+      resources: [
+        {name: 'adminnetworkpolicies', singularName: 'adminnetworkpolicy', namespaced: false, kind: 'AdminNetworkPolicy', verbs: ['get', 'list', 'watch'], shortNames: ['anp']},
+        {name: 'baselineadminnetworkpolicies', singularName: 'baselineadminnetworkpolicy', namespaced: false, kind: 'BaselineAdminNetworkPolicy', verbs: ['get', 'list', 'watch'], shortNames: ['banp']},
+      ],
+    })
+    .get(`${ANP_GROUP}/adminnetworkpolicies`)
+    .reply(
+      ...((anps === 'forbidden'
+        ? [403, {kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'adminnetworkpolicies.policy.networking.k8s.io is forbidden: User "alice" cannot list resource "adminnetworkpolicies" in API group "policy.networking.k8s.io" at the cluster scope', reason: 'Forbidden', details: {group: 'policy.networking.k8s.io', kind: 'adminnetworkpolicies'}, code: 403}]
+        : [200, {kind: 'AdminNetworkPolicyList', apiVersion: 'policy.networking.k8s.io/v1alpha1', metadata: {resourceVersion: '1'}, items: anps}]) as [number, object]),
+    )
+    .get(`${ANP_GROUP}/baselineadminnetworkpolicies`)
+    .reply(200, {kind: 'BaselineAdminNetworkPolicyList', apiVersion: 'policy.networking.k8s.io/v1alpha1', metadata: {resourceVersion: '1'}, items: []})
 }
 
 function mockCluster(c: Cluster) {
@@ -44,13 +80,17 @@ function mockCluster(c: Cluster) {
     .reply(200, (c.b ?? db()) as object)
     .get('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies')
     .reply(200, list('NetworkPolicyList', c.policies ?? [], 'networking.k8s.io/v1'))
+    // API discovery for the policy layers (AdminNetworkPolicy, Cilium, Calico): none served here.
     .get('/apis/apps/v1/daemonsets')
-    .reply(200, list('DaemonSetList', c.enforcer === false ? [flannelDaemonSet()] : [flannelDaemonSet(), networkPolicyAgentDaemonSet()], 'apps/v1'))
+    .reply(200, list('DaemonSetList', c.enforcer === false ? [flannelDaemonSet()] : [flannelDaemonSet(), c.anps ? anpAgentDaemonSet() : networkPolicyAgentDaemonSet()], 'apps/v1'))
     .get('/api/v1/nodes')
     .reply(200, list('NodeList', nodes))
     .get('/api/v1/namespaces/kube-flannel/configmaps/kube-flannel-cfg')
     .reply(200, flannelConfigMap())
   for (const name of ['kind-worker', 'kind-worker2']) scope.get(`/api/v1/nodes/${name}`).reply(200, nodes.find((n) => n.metadata.name === name) as object)
+  // API discovery for the policy layers (AdminNetworkPolicy, Cilium, Calico): none served unless asked.
+  if (c.anps) mockPolicyDiscovery(scope, c.anps)
+  else scope.get('/apis').optionally().reply(200, {kind: 'APIGroupList', apiVersion: 'v1', groups: []})
   return scope
 }
 
@@ -189,7 +229,8 @@ describe('kubectl netdiag path (nock)', () => {
       [['web', 'db-0', '--port', '99999'], /a port is 1-65535/],
       [['web', 'db-0', '--port', '5432/sctp'], /SCTP cannot be probed/],
     ] as const) {
-      const r = await path([...args], ['--no-probe'])
+      // Without --no-probe: SCTP is refused because it would be probed (offline its verdict is evaluated).
+      const r = await path([...args], [])
       assert.equal(r.exitCode, 2, String(args))
       assert.match(r.stderr, message)
     }
@@ -222,5 +263,27 @@ describe('kubectl netdiag path (nock)', () => {
     assert.equal(report.source, 'snapshot')
     assert.equal(report.checks.find((c: {id: string}) => c.id === 'path.probe.connect').skippedBecause, 'offline')
     assert.equal(report.checks.find((c: {id: string}) => c.id === 'path.nodes').status, 'pass')
+  })
+
+  it('live: an AdminNetworkPolicy found through API discovery denies 5432 over no NetworkPolicy; named with its apiVersion', async () => {
+    const anp = {metadata: {name: 'db-lockdown', uid: 'u1', resourceVersion: '7', generation: 1}, spec: {priority: 5, subject: {pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: 'db'}}}}, ingress: [{name: 'nobody', action: 'Deny', from: [{namespaces: {}}]}]}}
+    const scope = mockCluster({anps: [anp]})
+    const r = await path()
+    scope.done()
+    assert.equal(r.exitCode, 1, r.stderr)
+    const root = r.report.diagnosis.rootCause
+    assert.equal(root.checkId, 'path.policy')
+    assert.deepEqual(root.objects, [{kind: 'AdminNetworkPolicy', apiVersion: 'policy.networking.k8s.io/v1alpha1', name: 'db-lockdown'}])
+    assert.deepEqual(r.check('path.policy').details.verdicts[0].decidedBy, [{kind: 'AdminNetworkPolicy', apiVersion: 'policy.networking.k8s.io/v1alpha1', name: 'db-lockdown', rule: 'ingress[0] "nobody"'}])
+  })
+
+  it('live: a served AdminNetworkPolicy API we may not list makes the verdict unknown, never allowed', async () => {
+    const scope = mockCluster({anps: 'forbidden'})
+    const r = await path()
+    scope.done()
+    const check = r.check('path.policy')
+    assert.equal(check.status, 'warn')
+    assert.equal(check.details.verdicts[0].verdict, 'unknown')
+    assert.match(check.summary, /^unknown: .*cannot read adminnetworkpolicies.policy.networking.k8s.io \(forbidden\)/)
   })
 })

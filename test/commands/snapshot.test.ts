@@ -46,6 +46,7 @@ function mockSnapshotSource() {
     .reply(200, apiList('EndpointSliceList', [kubeDnsSlice(coredns)], 'discovery.k8s.io/v1'))
     .get('/apis/networking.k8s.io/v1/networkpolicies')
     .reply(200, apiList('NetworkPolicyList', [], 'networking.k8s.io/v1'))
+    .get('/apis').reply(200, {kind: 'APIGroupList', apiVersion: 'v1', groups: []})
     .get('/apis/apps/v1/deployments')
     .reply(200, apiList('DeploymentList', [corednsDeployment()], 'apps/v1'))
     .get('/apis/apps/v1/daemonsets')

@@ -56,6 +56,8 @@ function mockCluster(c: Cluster) {
   if (c.slices !== undefined)
     scope.get('/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices').query({labelSelector: 'kubernetes.io/service-name=backend'}).reply(200, list('EndpointSliceList', c.slices, 'discovery.k8s.io/v1'))
   if (c.policies !== undefined) scope.get('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies').reply(200, list('NetworkPolicyList', c.policies, 'networking.k8s.io/v1'))
+  // API discovery for the policy layers (AdminNetworkPolicy, Cilium, Calico): none served here.
+  scope.get('/apis').optionally().reply(200, {kind: 'APIGroupList', apiVersion: 'v1', groups: []})
   if (c.kubeProxy !== false) {
     scope
       .get('/apis/apps/v1/namespaces/kube-system/daemonsets')

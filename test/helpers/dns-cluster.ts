@@ -83,6 +83,8 @@ export function mockDnsCluster(c: DnsCluster = {}): nock.Scope {
     )
     .get('/apis/networking.k8s.io/v1/namespaces/kube-system/networkpolicies')
     .reply(200, list('NetworkPolicyList', c.dnsPolicies ?? [], 'networking.k8s.io/v1'))
+    // API discovery for the policy layers (AdminNetworkPolicy, Cilium, Calico): none served here.
+    .get('/apis').optionally().reply(200, {kind: 'APIGroupList', apiVersion: 'v1', groups: []})
     .get(KS)
     .reply(200, namespace('kube-system'))
   if (c.fromPod) scope.get(`/api/v1/namespaces/shop/pods/${c.fromPod.metadata!.name}`).reply(200, c.fromPod)

@@ -40,6 +40,7 @@ export interface ResolvedEndpoint {
   ipText?: string
   ip?: ParsedIp
   hostNetwork: boolean
+  node?: {name: string; labels: Labels}
   /** "shop/web-1", "10.0.0.1" or "an unknown address", for messages. */
   display: string
 }
@@ -66,6 +67,7 @@ export function resolveEndpoint(endpoint: Endpoint): ResolvedEndpoint {
     ...(ipText ? {ipText} : {}),
     ...(ip ? {ip} : {}),
     hostNetwork: pod?.spec?.hostNetwork === true,
+    ...(endpoint.node ? {node: endpoint.node} : {}),
     display,
   }
 }

@@ -20,7 +20,7 @@ interface RuleResult {
   ports: PortsResult
 }
 
-function evaluateRule(policy: CompiledPolicy, rule: CompiledRule, other: ResolvedEndpoint, dst: ResolvedEndpoint, traffic: TrafficPort): RuleResult {
+export function evaluateRule(policy: CompiledPolicy, rule: CompiledRule, other: ResolvedEndpoint, dst: ResolvedEndpoint, traffic: TrafficPort): RuleResult {
   const ports = evaluateRulePorts(rule.ports, traffic, dst.pod, dst.display)
   if (rule.peers.length === 0) return {peers: 'match', closePeers: [], ports}
   const results = rule.peers.map((peer) => evaluatePeer(peer, policy.ref.namespace, other))
@@ -28,7 +28,7 @@ function evaluateRule(policy: CompiledPolicy, rule: CompiledRule, other: Resolve
   return {peers: best.closeness, peer: best, closePeers: results.filter((r) => r.closeness === 'close'), ports}
 }
 
-function allows(result: RuleResult): boolean {
+export function allows(result: RuleResult): boolean {
   return result.peers === 'match' && result.ports.closeness === 'match'
 }
 
@@ -109,7 +109,7 @@ function directionNotes(direction: Direction, subject: ResolvedEndpoint, other: 
   return notes
 }
 
-function evaluateResolved(index: PolicyIndex, direction: Direction, src: ResolvedEndpoint, dst: ResolvedEndpoint, traffic: TrafficPort): DirectionVerdict {
+export function evaluateResolved(index: PolicyIndex, direction: Direction, src: ResolvedEndpoint, dst: ResolvedEndpoint, traffic: TrafficPort): DirectionVerdict {
   const subject = direction === 'egress' ? src : dst
   const other = direction === 'egress' ? dst : src
   const verdict: DirectionVerdict = {
@@ -192,11 +192,27 @@ function deniedSentence(v: DirectionVerdict, src: ResolvedEndpoint, dst: Resolve
   return `${namesOf(v.isolatingPolicies)} ${v.isolatingPolicies.length === 1 ? 'isolates' : 'isolate'} ${subject.display} for ${v.direction} and no rule allows ${what} (${words})`
 }
 
+/** The same pod on both sides (by uid, else namespace and name). */
+export function isSamePod(a: ResolvedEndpoint, b: ResolvedEndpoint): boolean {
+  if (!a.pod || !b.pod) return false
+  const au = a.pod.metadata?.uid
+  const bu = b.pod.metadata?.uid
+  if (au && bu) return au === bu
+  return a.namespace === b.namespace && a.pod.metadata?.name === b.pod.metadata?.name
+}
+
 /** Egress of the source AND ingress of the destination, with the policies that decide the outcome. */
 export function evaluateConnection(policies: Policies, src: Endpoint, dst: Endpoint, port: TrafficPort): ConnectionVerdict {
   const index = asPolicyIndex(policies)
   const s = resolveEndpoint(src)
   const d = resolveEndpoint(dst)
+  if (isSamePod(s, d)) {
+    // kubernetes.io/docs/concepts/services-networking/network-policies: a pod cannot block access to itself.
+    const self = (direction: Direction): DirectionVerdict => ({...evaluateResolved(index, direction, s, d, port), allowed: true, allowedBy: [], nearMisses: []})
+    const egress = self('egress')
+    const ingress = self('ingress')
+    return {allowed: true, egress, ingress, decidingPolicies: [], hostNetwork: egress.hostNetwork, notes: [], summary: `traffic from ${s.display} to itself is never blocked by NetworkPolicy`}
+  }
   const egress = evaluateResolved(index, 'egress', s, d, port)
   const ingress = evaluateResolved(index, 'ingress', s, d, port)
   const allowed = egress.allowed && ingress.allowed

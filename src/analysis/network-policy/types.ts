@@ -22,6 +22,8 @@ export interface Endpoint {
    * and targetPort, so callers should evaluate against each backend pod. The verdict carries a note.
    */
   serviceIp?: boolean
+  /** The node behind the address (a node IP, or a hostNetwork pod's node): AdminNetworkPolicy `nodes` peers match its labels. */
+  node?: {name: string; labels: Labels}
 }
 
 /** The traffic's destination port as the policies see it: after Service DNAT, i.e. the pod's port. */

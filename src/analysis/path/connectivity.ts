@@ -20,11 +20,24 @@ export interface PathProbeResults {
    * What the NetworkPolicies say about this traffic from the probe's source (ICMP when there is no port):
    * turns a silent timeout into "that policy" or "not a policy: the pod network".
    */
-  policy?: {allowed: boolean; policies: string[]; enforced?: boolean | 'unknown'}
+  policy?: {
+    allowed: boolean
+    policies: string[]
+    enforced?: boolean | 'unknown'
+    /** The deciding objects in words when they are not all NetworkPolicies ("AdminNetworkPolicy deny-db"). */
+    label?: string
+    /** Static verdict allows, probe dropped: what nothing evaluated, and the nodes the drop happens on or next to. */
+    suspects?: string
+  }
 }
 
 /** Filters a timeout can come from that the Kubernetes API does not show. */
 const HIDDEN_FILTERS = 'a host firewall, a CNI-specific policy (Calico GlobalNetworkPolicy, CiliumNetworkPolicy, AdminNetworkPolicy) or a cloud security group'
+
+/** A port filtered while ICMP passes: "no NetworkPolicy blocks it: <hidden filters>", or the layers evaluated and the suspects. */
+function allowedButDropped(r: PathProbeResults): string {
+  return r.policy?.suspects ? `the policy layers netdiag evaluated allow it: ${r.policy.suspects}` : `no NetworkPolicy blocks it: ${HIDDEN_FILTERS}`
+}
 
 function namesOf(policies: string[]): string {
   return policies.length === 1 ? `NetworkPolicy ${policies[0]}` : `NetworkPolicies ${policies.join(', ')}`
@@ -78,11 +91,11 @@ export function interpretPathProbes(r: PathProbeResults): Finding {
   }
   const silent = r.tcp === 'timeout' || (r.tcp === undefined && (r.ping === 'no-reply' || r.ping === undefined))
   const what = r.port !== undefined ? `${r.protocol ?? 'TCP'} ${r.port}` : 'ICMP'
-  if (silent && r.policy && !r.policy.allowed && r.policy.enforced !== false && r.policy.policies.length > 0) {
+  if (silent && r.policy && !r.policy.allowed && r.policy.enforced !== false && (r.policy.policies.length > 0 || r.policy.label)) {
     return {
       status: 'fail',
       code: 'path.policy-drop',
-      message: `${what} from ${r.from} to ${r.to} (${r.toIp}) times out, as ${namesOf(r.policy.policies)} predicts: it isolates the pod and no rule allows this traffic`,
+      message: `${what} from ${r.from} to ${r.to} (${r.toIp}) times out, as ${r.policy.label ?? namesOf(r.policy.policies)} predicts${r.policy.label ? '' : ': it isolates the pod and no rule allows this traffic'}`,
       remediation: 'add a rule for this traffic (see the NetworkPolicy check for the YAML), or correct the selectors that were meant to allow it',
       details: {...details, policies: r.policy.policies},
     }
@@ -92,7 +105,7 @@ export function interpretPathProbes(r: PathProbeResults): Finding {
     return {
       status: 'fail',
       code: 'path.port-filtered-not-policy',
-      message: `${r.from} reaches ${r.to} by ICMP but TCP to ${target} times out although no NetworkPolicy blocks it: ${HIDDEN_FILTERS} drops it, or the process does not answer`,
+      message: `${r.from} reaches ${r.to} by ICMP but TCP to ${target} times out although ${r.policy?.suspects ? `${allowedButDropped(r)} (one of them drops it)` : `no NetworkPolicy blocks it: ${HIDDEN_FILTERS} drops it`}, or the process does not answer`,
       remediation: `list CNI policies (kubectl get globalnetworkpolicies,ciliumnetworkpolicies,ciliumclusterwidenetworkpolicies,adminnetworkpolicies -A) and host firewall rules on ${r.sameNode ? 'the node' : 'both nodes'}`,
       details,
     }

@@ -36,7 +36,8 @@ export function formatPodRef(ref: PodRef): string {
   return `${ref.namespace}/${ref.name}`
 }
 
-export type ProbeProtocol = 'TCP' | 'UDP'
+/** SCTP only where nothing is probed (--no-probe, snapshots): policies can still be judged for it. */
+export type ProbeProtocol = 'TCP' | 'UDP' | 'SCTP'
 
 export interface PortRequest {
   port?: number
@@ -55,7 +56,7 @@ export interface ProbePort {
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 
 /** `--port 80 --port 53/udp,http`: numbers, names of the destination's container ports, optional /tcp or /udp. */
-export function parsePortFlags(values: readonly string[]): PortRequest[] | {error: string} {
+export function parsePortFlags(values: readonly string[], options: {allowSctp?: boolean} = {}): PortRequest[] | {error: string} {
   const requests: PortRequest[] = []
   for (const item of values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)) {
     const [value, proto, ...rest] = item.split('/')
@@ -63,8 +64,8 @@ export function parsePortFlags(values: readonly string[]): PortRequest[] | {erro
     let protocol: ProbeProtocol | undefined
     if (proto !== undefined) {
       const upper = proto.toUpperCase()
-      if (upper === 'SCTP') return {error: `--port ${item}: SCTP cannot be probed (nc speaks TCP and UDP only)`}
-      if (upper !== 'TCP' && upper !== 'UDP') return {error: `invalid protocol "${proto}" in --port ${item}: use tcp or udp`}
+      if (upper === 'SCTP' && !options.allowSctp) return {error: `--port ${item}: SCTP cannot be probed (nc speaks TCP and UDP only); with --no-probe (or a snapshot) its policy verdict is still evaluated`}
+      if (upper !== 'TCP' && upper !== 'UDP' && upper !== 'SCTP') return {error: `invalid protocol "${proto}" in --port ${item}: use tcp, udp or sctp`}
       protocol = upper
     }
     if (/^\d+$/.test(value!)) {
@@ -129,6 +130,6 @@ export function formatProbePort(p: ProbePort): string {
 }
 
 export function parseProbePort(text: string): ProbePort | undefined {
-  const m = /^(\d+)\/(TCP|UDP)$/.exec(text)
+  const m = /^(\d+)\/(TCP|UDP|SCTP)$/.exec(text)
   return m ? {port: Number(m[1]), protocol: m[2] as ProbeProtocol} : undefined
 }

@@ -1,6 +1,9 @@
 import {denialSubject} from '../../analysis/network-policy/denial-words.js'
 import {formatLabels} from '../../analysis/labels.js'
-import {buildPolicyIndex, evaluateConnection, namespaceLabels, podEndpoint} from '../../analysis/network-policy.js'
+import {evaluateConnection, namespaceLabels, podEndpoint} from '../../analysis/network-policy.js'
+import {NETWORK_POLICY_API_VERSION} from '../../analysis/policy/adapters/network-policy.js'
+import type {DecidingRule, FlowVerdict} from '../../analysis/policy/index.js'
+import {decidedByWords, editCommand, layeredVerdict, loadPolicyLayers, notEnforcedWords, uniqueObjects, verdictEntry} from '../path/policy-layers.js'
 import type {ConnectionVerdict} from '../../analysis/network-policy.js'
 import {MANAGED_BY_LABEL, MANAGED_BY_VALUE, ROLE_LABEL} from '../../cluster/debug-pod-spec.js'
 import type {Pod} from '../../cluster/types.js'
@@ -37,60 +40,110 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
       target.fromPod ? view.getPod(target.namespace, target.fromPod).then((p) => (p ? [p] : [])) : view.listPods(target.namespace),
     ])
     const policies = [...here, ...dnsSide]
-    if (policies.length === 0) {
-      return {status: 'pass', summary: `no NetworkPolicy in ${target.namespace} or ${DNS_NAMESPACE}: DNS traffic is not restricted`, details: {policies: 0}}
+    const layers = await loadPolicyLayers(view, [target.namespace, DNS_NAMESPACE], policies)
+    if (policies.length === 0 && !layers.layered) {
+      return {status: 'pass', summary: `no NetworkPolicy in ${target.namespace} or ${DNS_NAMESPACE}: DNS traffic is not restricted`, details: {policies: 0, verdicts: []}}
     }
-    const server = pods.find(isPodReady) ?? pods[0]
-    if (!server) return {status: 'skip', summary: 'no CoreDNS pod to evaluate policies against', skippedBecause: 'dns.pods'}
+    const ready = pods.filter(isPodReady)
+    // Every replica: a policy that isolates one of them fails a share of lookups, whichever pod is listed first.
+    const servers = ready.length > 0 ? ready : pods
+    if (servers.length === 0) return {status: 'skip', summary: 'no CoreDNS pod to evaluate policies against', skippedBecause: 'dns.pods'}
 
-    const index = buildPolicyIndex(policies)
-    const serverEndpoint = podEndpoint(server, dnsNamespace ?? namespaceLabels(DNS_NAMESPACE))
+    const index = layers.set.networkPolicies
     const groups = sourceGroups(clients, target)
-    const results = groups.map((group) => {
+    const results: Result[] = groups.flatMap((group) => {
       const source = podEndpoint(group.pod, namespace ?? namespaceLabels(target.namespace))
-      const udp = evaluateConnection(index, source, serverEndpoint, {protocol: 'UDP', port: 53})
-      const tcp = evaluateConnection(index, source, serverEndpoint, {protocol: 'TCP', port: 53})
-      return {group, udp, tcp}
+      return servers.map((server) => {
+        const serverEndpoint = podEndpoint(server, dnsNamespace ?? namespaceLabels(DNS_NAMESPACE))
+        const judge = (protocol: 'UDP' | 'TCP') => ({
+          flow: layeredVerdict(layers, source, serverEndpoint, {protocol, port: 53}),
+          np: evaluateConnection(index, source, serverEndpoint, {protocol, port: 53}),
+        })
+        return {group, server, udp: judge('UDP'), tcp: judge('TCP')}
+      })
     })
-    const details = {
+    const serverName = (pod: Pod) => `${DNS_NAMESPACE}/${pod.metadata?.name}`
+    const unenforced = notEnforcedWords(layers)
+    const details: Record<string, unknown> = {
       policies: policies.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`),
-      evaluated: results.map((r) => ({pods: r.group.label, count: r.group.count, udp: r.udp.allowed, tcp: r.tcp.allowed, udpWhy: r.udp.summary, tcpWhy: r.tcp.summary})),
+      replicas: servers.map(serverName),
+      evaluated: results.map((r) => ({pods: r.group.label, count: r.group.count, replica: serverName(r.server), udp: r.udp.flow.verdict === 'allowed', tcp: r.tcp.flow.verdict === 'allowed', udpWhy: r.udp.np.summary, tcpWhy: r.tcp.np.summary})),
+      verdicts: results.flatMap((r) => (['udp', 'tcp'] as const).map((k) => ({flow: `${r.group.label} to ${serverName(r.server)}`, ...verdictEntry(53, k.toUpperCase(), r[k].flow)}))),
+      enforcer: {name: layers.enforcer.name, model: layers.enforcer.model, known: layers.enforcer.known},
+      ...(unenforced ? {notEnforced: layers.set.notEnforced.map((n) => n.reason)} : {}),
     }
-    const blocked = results.filter((r) => !r.udp.allowed || !r.tcp.allowed)
+    const blocked = results.filter((r) => r.udp.flow.verdict === 'denied' || r.tcp.flow.verdict === 'denied')
+    const unknown = results.filter((r) => r.udp.flow.verdict === 'unknown' || r.tcp.flow.verdict === 'unknown')
     if (blocked.length === 0) {
-      const deciding = [...new Set(results.flatMap((r) => [...r.udp.decidingPolicies, ...r.tcp.decidingPolicies]).map((p) => `${p.namespace}/${p.name}`))]
+      if (unknown.length > 0) {
+        const v = unknown[0]!.udp.flow.verdict === 'unknown' ? unknown[0]!.udp.flow : unknown[0]!.tcp.flow
+        return {status: 'warn', summary: `unknown: whether ${unknown[0]!.group.label} reach ${serverName(unknown[0]!.server)} on 53 cannot be told statically: ${v.unknownBecause}`, objects: uniqueObjects(v.decidedBy), details, remediation: 'a live lookup settles it: rerun without --no-probe'}
+      }
+      const deciding = [...new Set(results.flatMap((r) => [...r.udp.flow.decidedBy, ...r.tcp.flow.decidedBy]).map((p) => (p.kind === 'NetworkPolicy' && p.apiVersion === NETWORK_POLICY_API_VERSION ? `${p.namespace}/${p.name}` : `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`)))]
+      const groupCount = new Set(results.map((r) => r.group)).size
       return {
-        status: 'pass',
-        summary: `egress to CoreDNS on 53/UDP and 53/TCP is allowed for ${results.length === 1 ? results[0].group.label : `all ${results.length} label groups of pods in ${target.namespace}`}${deciding.length ? ` (by ${deciding.join(', ')})` : ''}`,
+        status: unenforced ? 'warn' : 'pass',
+        summary: `egress to CoreDNS on 53/UDP and 53/TCP is allowed for ${groupCount === 1 ? results[0]!.group.label : `all ${groupCount} label groups of pods in ${target.namespace}`}${deciding.length ? ` (by ${deciding.join(', ')})` : ''}${unenforced ? `; ${unenforced}` : ''}`,
         details,
       }
     }
-    const worst = blocked.find((r) => !r.udp.allowed) ?? blocked[0]
-    const protocols = [!worst.udp.allowed && '53/UDP', !worst.tcp.allowed && '53/TCP'].filter(Boolean).join(' and ')
-    const verdict = !worst.udp.allowed ? worst.udp : worst.tcp
-    const deciding = [...new Map([...(worst.udp.allowed ? [] : worst.udp.decidingPolicies), ...(worst.tcp.allowed ? [] : worst.tcp.decidingPolicies)].map((p) => [`${p.namespace}/${p.name}`, p])).values()]
-    const subject = denialSubject(deciding.map((p) => `${p.namespace}/${p.name}`))
-    const side = sideOf(verdict)
-    const nearMiss = [...worst.udp.egress.nearMisses, ...worst.udp.ingress.nearMisses, ...worst.tcp.egress.nearMisses, ...worst.tcp.ingress.nearMisses][0]
+    const worst = blocked.find((r) => r.udp.flow.verdict === 'denied') ?? blocked[0]!
+    const udpDenied = worst.udp.flow.verdict === 'denied'
+    const tcpDenied = worst.tcp.flow.verdict === 'denied'
+    const protocols = [udpDenied && '53/UDP', tcpDenied && '53/TCP'].filter(Boolean).join(' and ')
+    const verdict = udpDenied ? worst.udp : worst.tcp
+    const deciders = uniqueRulesOf([...(udpDenied ? worst.udp.flow.decidedBy : []), ...(tcpDenied ? worst.tcp.flow.decidedBy : [])])
+    const onlyNetworkPolicies = deciders.every((d) => d.kind === 'NetworkPolicy' && d.apiVersion === NETWORK_POLICY_API_VERSION)
+    const subject = onlyNetworkPolicies ? denialSubject(deciders.map((p) => `${p.namespace}/${p.name}`)) : `${decidedByWords(deciders)} ${deciders.length === 1 ? 'denies' : 'deny'}`
+    const side = sideOf(verdict.flow)
+    const nearMisses = [...worst.udp.np.egress.nearMisses, ...worst.udp.np.ingress.nearMisses, ...worst.tcp.np.egress.nearMisses, ...worst.tcp.np.ingress.nearMisses]
+    // One replica cut off while others answer: name it (lookups fail in proportion, retries hide it).
+    const sameGroup = results.filter((r) => r.group === worst.group)
+    const cutOff = sameGroup.filter((r) => r.udp.flow.verdict === 'denied' || r.tcp.flow.verdict === 'denied')
+    const partial = servers.length > 1 && cutOff.length < sameGroup.length
+    const groupsAffected = new Set(blocked.map((r) => r.group)).size
     const summary =
-      `${subject} ${side === 'ingress' ? `ingress to ${DNS_NAMESPACE}/${server.metadata?.name} on ${protocols} from` : `egress ${protocols} from`} ${worst.group.label}` +
-      `${side === 'ingress' ? '' : ` to ${DNS_NAMESPACE}/kube-dns`}${nearMiss ? `; ${nearMiss.reason}` : ''}` +
-      (blocked.length > 1 ? ` (${blocked.length} label groups affected)` : '')
+      `${subject} ${side === 'ingress' ? `ingress to ${partial ? `CoreDNS replica ${serverName(worst.server)}` : serverName(worst.server)} on ${protocols} from` : `egress ${protocols} from`} ${worst.group.label}` +
+      `${side === 'ingress' ? '' : ` to ${partial ? `CoreDNS replica ${serverName(worst.server)}` : `${DNS_NAMESPACE}/kube-dns`}`}` +
+      (partial ? ` (${cutOff.length} of ${sameGroup.length} replicas cut off: ${cutOff.map((r) => serverName(r.server)).join(', ')}; lookups fail whenever kube-dns picks one of them)` : '') +
+      `${nearMisses[0] ? `; ${nearMisses[0].reason}` : ''}` +
+      (!udpDenied ? '; DNS answers larger than a UDP datagram (truncated, TC bit: large records, a headless Service with many endpoints) are retried over TCP and fail' : '') +
+      (groupsAffected > 1 ? ` (${groupsAffected} label groups affected)` : '')
     // A static verdict only bites when something enforces policies: with flannel alone it is a warning.
     const cni = await cniFromApi(view).catch(() => undefined)
-    const decorative = cni?.enforcesNetworkPolicy === false
+    const decorative = cni?.enforcesNetworkPolicy === false && onlyNetworkPolicies
     return {
-      status: worst.udp.allowed || decorative ? 'warn' : 'fail',
-      summary: decorative ? `${summary}; but CNI ${cni.cni} does not enforce NetworkPolicy, so the policy is decorative` : summary,
-      objects: deciding.map((p) => ({kind: 'NetworkPolicy', namespace: p.namespace, name: p.name})),
-      details: {...details, blockedBy: side, nearMisses: [...worst.udp.egress.nearMisses, ...worst.udp.ingress.nearMisses, ...worst.tcp.egress.nearMisses, ...worst.tcp.ingress.nearMisses]},
-      remediation: side === 'ingress' ? ingressFix(target.namespace) : egressFix(target.namespace),
+      status: decorative ? 'warn' : 'fail',
+      summary: decorative ? `${summary}; but CNI ${cni!.cni} does not enforce NetworkPolicy, so the policy is decorative` : summary,
+      objects: onlyNetworkPolicies ? deciders.map((p) => ({kind: 'NetworkPolicy', namespace: p.namespace, name: p.name})) : uniqueObjects(deciders),
+      details: {...details, blockedBy: side, ...(partial ? {cutOffReplicas: cutOff.map((r) => serverName(r.server))} : {}), nearMisses},
+      remediation: onlyNetworkPolicies
+        ? side === 'ingress'
+          ? ingressFix(target.namespace, partial ? deciders.map((d) => `${d.namespace}/${d.name}`) : undefined)
+          : egressFix(target.namespace)
+        : `change the object that decides, in its own API:\n${[...new Set(deciders.map(editCommand))].join('\n')}`,
     }
   },
 }
 
-function sideOf(verdict: ConnectionVerdict): 'egress' | 'ingress' {
-  return verdict.blockedBy === 'ingress' ? 'ingress' : 'egress'
+interface Judged {
+  flow: FlowVerdict
+  np: ConnectionVerdict
+}
+
+interface Result {
+  group: SourceGroup
+  server: Pod
+  udp: Judged
+  tcp: Judged
+}
+
+function uniqueRulesOf(rules: DecidingRule[]): DecidingRule[] {
+  return [...new Map(rules.map((r) => [`${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}`, r])).values()]
+}
+
+function sideOf(verdict: FlowVerdict): 'egress' | 'ingress' {
+  return verdict.egress.verdict !== 'denied' && verdict.ingress.verdict === 'denied' ? 'ingress' : 'egress'
 }
 
 /** Pods grouped by identical labels (policies cannot tell them apart), plus a new debug pod when probes use one. */
@@ -134,8 +187,8 @@ spec:
     - {protocol: TCP, port: 53}`
 }
 
-function ingressFix(namespace: string): string {
-  return `allow DNS ingress to CoreDNS from ${namespace} (kubectl apply -f -):
+function ingressFix(namespace: string, isolating?: string[]): string {
+  return `${isolating ? `the isolated replica's policy (${isolating.join(', ')}) selects only some CoreDNS pods: give every replica the same ingress, e.g. ` : ''}allow DNS ingress to CoreDNS from ${namespace} (kubectl apply -f -):
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:

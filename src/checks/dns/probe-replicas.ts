@@ -9,6 +9,8 @@ export const probeReplicasCheck: Check<DnsTarget> = {
   title: 'Each CoreDNS replica',
   layer: 'dns',
   needsProbe: true,
+  // A replica that does not answer is an effect; a policy that isolates it (dns.policy) is the cause.
+  symptom: true,
   dependsOn: [SOURCE_CHECK],
   requires: () => [{verb: 'list', resource: 'pods', namespace: DNS_NAMESPACE}],
   async run(ctx) {
@@ -33,9 +35,16 @@ export const probeReplicasCheck: Check<DnsTarget> = {
         summary: `${bad.length} of ${answers.length} CoreDNS replicas do not answer: ${list}; about ${Math.round((100 * bad.length) / answers.length)}% of lookups fail or retry`,
         objects,
         details,
-        remediation: `kubectl -n ${DNS_NAMESPACE} delete pod ${bad.map((b) => b.pod).join(' ')} (and check the node ${[...new Set(bad.map((b) => b.node))].join(', ')}: pod network from this pod to it)`,
+        remediation: replicaRemediation(bad, ctx.result('dns.policy')?.details?.cutOffReplicas),
       }
     }
     return {status: 'fail', summary: `no CoreDNS replica answers when asked directly: ${list}`, objects, details, remediation: 'pod-to-pod traffic to the CoreDNS pods is dropped: check NetworkPolicies and the CNI (kubectl netdiag path)'}
   },
+}
+
+/** Never "delete the pod": name the policy that isolates it when dns.policy found one, else where to look. */
+function replicaRemediation(bad: Array<{pod: string; node?: string}>, cutOff: unknown): string {
+  const isolated = Array.isArray(cutOff) ? bad.filter((b) => cutOff.includes(`${DNS_NAMESPACE}/${b.pod}`)) : []
+  if (isolated.length > 0) return `a NetworkPolicy isolates ${isolated.map((b) => b.pod).join(', ')} (see dns.policy for the policy and the fix)`
+  return `find out why ${bad.map((b) => b.pod).join(', ')} does not answer: its log (kubectl -n ${DNS_NAMESPACE} logs ${bad[0]!.pod}), the policies that select it (dns.policy), and the pod network to node ${[...new Set(bad.map((b) => b.node ?? '?'))].join(', ')} (kubectl netdiag node)`
 }

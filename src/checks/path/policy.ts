@@ -5,7 +5,12 @@ import {formatProbePort, type ProbePort} from '../../analysis/path/pod-ref.js'
 import type {PolicyRef} from '../../analysis/network-policy.js'
 import type {Check, CheckResult} from '../../engine/types.js'
 import {clusterCni} from '../node/facts.js'
+import {namespaceLabels, podEndpoint} from '../../analysis/network-policy.js'
+import type {FlowVerdict} from '../../analysis/policy/index.js'
+import type {Pod} from '../../cluster/types.js'
+import type {ClusterView} from '../../cluster/view.js'
 import {debugPodStandIn, policyVerdicts, refOf, requirePathPods, targetPorts} from './facts.js'
+import {decidedByWords, editCommand, layeredVerdict, loadPolicyLayers, notEnforcedWords, uniqueObjects, verdictEntry, type PolicyLayers} from './policy-layers.js'
 import type {PathTarget} from './target.js'
 
 interface Denial {
@@ -77,10 +82,17 @@ export const pathPolicyCheck: Check<PathTarget> = {
       details.debugPodPolicy = {labels: debug.metadata?.labels, denied: probeDenied}
       standIn = `; probes run from a debug pod with netdiag's labels, for which policies ${probeDenied.length ? `deny ${probeDenied.join(', ')}` : 'allow everything probed'}`
     }
+    const {layers, flows} = await layeredVerdicts(view, a, b, ports)
+    details.verdicts = flows.map((f) => verdictEntry(f.port?.port ?? null, f.port?.protocol ?? 'ICMP', f.verdict))
+    details.enforcer = {name: layers.enforcer.name, model: layers.enforcer.model, known: layers.enforcer.known}
+    const unenforced = notEnforcedWords(layers)
+    if (unenforced) details.notEnforced = layers.set.notEnforced.map((n) => n.reason)
+    if (layers.layered) return layeredResult(flows, target, details, unenforced, standIn)
     const notes = verdicts.notes.length ? `; note: ${verdicts.notes[0]}` : ''
     const icmpDecides = ports.length === 0
     const denied = denials(verdicts, icmpDecides)
     if (!verdicts.isolated) {
+      if (unenforced) return {status: 'warn', summary: `no NetworkPolicy selects ${target.from} (egress) or ${target.to} (ingress); ${unenforced}`, details}
       return {status: 'pass', summary: `no NetworkPolicy selects ${target.from} (egress) or ${target.to} (ingress): all traffic between them is allowed${standIn}${notes}`, details}
     }
     if (denied.length === 0) {
@@ -115,4 +127,61 @@ export const pathPolicyCheck: Check<PathTarget> = {
     }
     return result
   },
+}
+
+interface Flow {
+  port?: ProbePort
+  verdict: FlowVerdict
+}
+
+async function layeredVerdicts(view: ClusterView, a: Pod, b: Pod, ports: ProbePort[]): Promise<{layers: PolicyLayers; flows: Flow[]}> {
+  const nsA = a.metadata?.namespace ?? 'default'
+  const nsB = b.metadata?.namespace ?? 'default'
+  const [npA, npB, namespaceA, namespaceB] = await Promise.all([view.listNetworkPolicies(nsA), nsA === nsB ? [] : view.listNetworkPolicies(nsB), view.getNamespace(nsA), view.getNamespace(nsB)])
+  const layers = await loadPolicyLayers(view, [nsA, nsB], [...npA, ...npB])
+  const src = podEndpoint(a, namespaceA ?? namespaceLabels(nsA))
+  const dst = podEndpoint(b, namespaceB ?? namespaceLabels(nsB))
+  const wanted: Array<ProbePort | undefined> = ports.length ? ports : [undefined]
+  const flows = wanted.map((port) => ({
+    ...(port ? {port} : {}),
+    verdict: layeredVerdict(layers, src, dst, port ? {protocol: port.protocol, port: port.port, ...(port.name ? {name: port.name} : {})} : {protocol: 'ICMP', port: 0}),
+  }))
+  return {layers, flows}
+}
+
+/** Where a policy layer beyond NetworkPolicy is in play: the verdict, the objects that decided and the chain walked. */
+function layeredResult(flows: Flow[], target: PathTarget, details: Record<string, unknown>, unenforced: string | undefined, standIn: string): CheckResult {
+  const what = (f: Flow) => (f.port ? formatProbePort(f.port) : 'ICMP')
+  const denied = flows.filter((f) => f.verdict.verdict === 'denied')
+  const unknown = flows.filter((f) => f.verdict.verdict === 'unknown')
+  const extra = `${unenforced ? `; ${unenforced}` : ''}${standIn}`
+  if (denied.length > 0) {
+    const first = denied[0]!.verdict
+    const rules = denied.flatMap((f) => f.verdict.decidedBy)
+    const decisive = first.chain.filter((step) => !/no NetworkPolicy selects|no rule denies|is not a pod/.test(step))
+    return {
+      status: 'fail',
+      summary: `${decidedByWords(rules)} ${uniqueObjects(rules).length === 1 ? 'denies' : 'deny'} ${denied.map(what).join(', ')} from ${target.from} to ${target.to} (${decisive.join(' -> ')})${denied.length < flows.length ? `; allowed: ${flows.filter((f) => f.verdict.verdict === 'allowed').map(what).join(', ') || 'none'}` : ''}${extra}`,
+      objects: uniqueObjects(rules),
+      details: {...details, blockedBy: first.egress.verdict === 'denied' && first.ingress.verdict === 'denied' ? 'both' : first.egress.verdict === 'denied' ? 'egress' : 'ingress'},
+      remediation: `change the object that decides, in its own API (or add a higher-precedence Allow/Pass for this flow):\n${[...new Map(rules.map((r) => [editCommand(r), r])).keys()].join('\n')}`,
+    }
+  }
+  if (unknown.length > 0) {
+    const first = unknown[0]!.verdict
+    return {
+      status: 'warn',
+      summary: `unknown: the policies cannot tell statically whether ${unknown.map(what).join(', ')} from ${target.from} to ${target.to} is allowed: ${first.unknownBecause}${extra}`,
+      objects: uniqueObjects(first.decidedBy),
+      details,
+      remediation: 'a live probe settles it: rerun without --no-probe (or outside a snapshot)',
+    }
+  }
+  const rules = flows.flatMap((f) => f.verdict.decidedBy)
+  return {
+    status: unenforced ? 'warn' : 'pass',
+    summary: `${flows.map(what).join(', ')} from ${target.from} to ${target.to} allowed${rules.length ? ` by ${decidedByWords(rules)}` : ''} (${flows[0]!.verdict.chain.join(' -> ')})${extra}`,
+    objects: uniqueObjects(rules),
+    details,
+  }
 }

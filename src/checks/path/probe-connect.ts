@@ -7,7 +7,9 @@ import {ncCommand, parseNc, parsePing, pingCommand} from '../../probes/net.js'
 import {hasTool} from '../../probes/tools.js'
 import {probeTools} from '../probe-source.js'
 import {clusterCni} from '../node/facts.js'
+import {namespaceLabels, podEndpoint} from '../../analysis/network-policy.js'
 import {debugPodStandIn, destinationIp, policyVerdicts, requirePathPods, targetPorts} from './facts.js'
+import {decidedByWords, layeredVerdict, loadPolicyLayers, unevaluatedSuspects} from './policy-layers.js'
 import {SOURCE_CHECK, type PathTarget} from './target.js'
 
 const NC_TIMEOUT_SECONDS = 3
@@ -50,12 +52,26 @@ export const pathProbeConnectCheck: Check<PathTarget> = {
     const icmp = hasTool(tools, 'ping') || !tools.complete ? await ping(runner, host) : {command: '', evidence: 'the probe image has no ping'}
     const base = {from, to: target.to, toIp: host, sameNode, ...(icmp.outcome ? {ping: icmp.outcome} : {}), ...(cni ? {encapsulation: cni.encapsulation, cni: cni.cni} : {})}
     const enforced = cni?.enforcesNetworkPolicy ?? 'unknown'
+    // Every policy layer, not just NetworkPolicy: a drop the layers predict names its object; one they allow names the suspects.
+    const nsA = source.metadata?.namespace ?? 'default'
+    const nsB = b.metadata?.namespace ?? 'default'
+    const [npA, npB, namespaceA, namespaceB] = await Promise.all([view.listNetworkPolicies(nsA), nsA === nsB ? [] : view.listNetworkPolicies(nsB), view.getNamespace(nsA), view.getNamespace(nsB)])
+    const layers = await loadPolicyLayers(view, [nsA, nsB], [...npA, ...npB])
+    const srcEndpoint = podEndpoint(source, namespaceA ?? namespaceLabels(nsA))
+    const dstEndpoint = podEndpoint(b, namespaceB ?? namespaceLabels(nsB))
+    const suspects = unevaluatedSuspects(layers, [a.spec?.nodeName, b.spec?.nodeName])
+    const policyFor = (traffic: {protocol: string; port: number}, np: {allowed: boolean; policies: string[]}) => {
+      if (!layers.layered) return {...np, enforced, suspects}
+      const v = layeredVerdict(layers, srcEndpoint, dstEndpoint, traffic)
+      return {allowed: v.verdict !== 'denied', policies: [] as string[], enforced: true, ...(v.verdict === 'denied' ? {label: decidedByWords(v.decidedBy)} : {}), suspects}
+    }
     const findings: Array<{finding: Finding; port?: string; command?: string; message?: string}> = []
     if (ports.length === 0) {
-      findings.push({finding: interpretPathProbes({...base, policy: {allowed: verdicts.icmp.allowed, policies: verdicts.icmp.policies.map(policyName), enforced}})})
+      findings.push({finding: interpretPathProbes({...base, policy: policyFor({protocol: 'ICMP', port: 0}, {allowed: verdicts.icmp.allowed, policies: verdicts.icmp.policies.map(policyName)})})})
     }
     const canNc = hasTool(tools, 'nc') || !tools.complete
-    for (const port of ports) {
+    // SCTP is only accepted where nothing is probed (nc cannot speak it).
+    for (const port of ports.filter((p): p is typeof p & {protocol: 'TCP' | 'UDP'} => p.protocol !== 'SCTP')) {
       const verdict = verdicts.ports.find((p) => p.port.port === port.port && p.port.protocol === port.protocol)!.verdict
       const tcp = canNc ? await connect(runner, host, port.port, port.protocol === 'UDP') : {outcome: 'unsupported' as const, command: '', message: 'the probe image has no nc'}
       const finding = interpretPathProbes({
@@ -63,7 +79,7 @@ export const pathProbeConnectCheck: Check<PathTarget> = {
         port: port.port,
         protocol: port.protocol,
         tcp: tcp.outcome,
-        policy: {allowed: verdict.allowed, policies: verdict.decidingPolicies.map(policyName), enforced},
+        policy: policyFor({protocol: port.protocol, port: port.port}, {allowed: verdict.allowed, policies: verdict.decidingPolicies.map(policyName)}),
       })
       findings.push({finding, port: formatProbePort(port), command: tcp.command, ...(tcp.message ? {message: tcp.message} : {})})
     }

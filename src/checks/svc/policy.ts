@@ -1,6 +1,6 @@
 import {podOwner} from '../../analysis/label-difference.js'
 import {formatLabels} from '../../analysis/labels.js'
-import {buildPolicyIndex, evaluateEgress, evaluateIngress, podEndpoint, type DirectionVerdict, type TrafficPort} from '../../analysis/network-policy.js'
+import {evaluateEgress, evaluateIngress, podEndpoint, type DirectionVerdict, type TrafficPort} from '../../analysis/network-policy.js'
 import {isPodReady} from '../../analysis/svc/pod-readiness.js'
 import {groupBackends} from '../../analysis/svc/backend-groups.js'
 import {parsePortValue, resolveTargetPort} from '../../analysis/ports.js'
@@ -8,6 +8,8 @@ import {hasSelector, serviceKind} from '../../analysis/svc/service-type.js'
 import type {Namespace, Pod, ServicePort} from '../../cluster/types.js'
 import type {ClusterView} from '../../cluster/view.js'
 import type {Check} from '../../engine/types.js'
+import type {FlowVerdict} from '../../analysis/policy/index.js'
+import {decidedByWords, editCommand, layeredVerdict, loadPolicyLayers, notEnforcedWords, uniqueObjects, verdictEntry} from '../path/policy-layers.js'
 import {clientPod, portsInScope, requireService, selectedPods, serviceRef} from './facts.js'
 import {KUBE_DNS_SELECTOR, SYSTEM_NAMESPACE, type SvcTarget} from './target.js'
 
@@ -103,12 +105,13 @@ export const policyCheck: Check<SvcTarget> = {
       return {status: 'skip', skippedBecause: 'not-applicable', summary: 'the Service selects no pods; NetworkPolicies for its manual endpoints are not evaluated', objects: [ref]}
     }
     const policies = await view.listNetworkPolicies(target.namespace)
+    const layers = await loadPolicyLayers(view, [target.namespace, SYSTEM_NAMESPACE], policies)
     const {pod: client, real} = await clientPod(view, target)
     const clientName = real ? `pod ${target.namespace}/${client.metadata?.name}` : `the netdiag debug pod (labels ${formatLabels(client.metadata?.labels)})`
-    if (policies.length === 0) {
+    if (policies.length === 0 && !layers.layered) {
       return {status: 'pass', summary: `no NetworkPolicy in ${target.namespace}: nothing restricts ${clientName} or the backends of ${target.namespace}/${target.name}`, objects: [ref], details: {policies: 0}}
     }
-    const index = buildPolicyIndex(policies)
+    const index = layers.set.networkPolicies
     const [namespace, pods, dns] = await Promise.all([view.getNamespace(target.namespace), selectedPods(view, target, service), dnsBackend(view)])
     const ready = pods.filter(isPodReady)
     const backends = ready.length > 0 ? ready : pods
@@ -117,6 +120,11 @@ export const policyCheck: Check<SvcTarget> = {
     const blocked: Blocked[] = []
     const evaluated: Array<Record<string, unknown>> = []
     const notes = new Set<string>()
+    const flows: Array<{what: string; entry: Record<string, unknown>; verdict: FlowVerdict}> = []
+    const judge = (what: string, dst: ReturnType<typeof podEndpoint>, traffic: TrafficPort) => {
+      const verdict = layeredVerdict(layers, src, dst, traffic)
+      flows.push({what, verdict, entry: {flow: what, ...verdictEntry(traffic.port, traffic.protocol ?? 'TCP', verdict)}})
+    }
     const record = (what: string, v: DirectionVerdict, remediation: string) => {
       v.notes.forEach((n) => notes.add(n))
       evaluated.push({what, allowed: v.allowed, isolatedBy: v.isolatingPolicies.map((p) => `${p.namespace}/${p.name}`), allowedBy: v.allowedBy.map((r) => `${r.policy.namespace}/${r.policy.name} ${r.direction}[${r.ruleIndex}]`), nearMisses: v.nearMisses.map((m) => m.reason)})
@@ -132,6 +140,7 @@ export const policyCheck: Check<SvcTarget> = {
         const who = `pods of ${owner.kind} ${target.namespace}/${owner.name}`
         const dst = podEndpoint(rep, namespace)
         const port = `${traffic.port}/${traffic.protocol}`
+        judge(`${clientName} to ${who} on ${port}`, dst, traffic)
         record(`ingress to ${who} on ${port} from ${clientName}`, evaluateIngress(index, src, dst, traffic), ingressYaml(target.namespace, target.name, selector, client.metadata?.labels ?? {}, traffic))
         // Egress is evaluated per pod: an ipBlock rule of the client's policies looks at each backend's IP.
         const egressBlocked = group.pods.map((pod) => evaluateEgress(index, src, podEndpoint(pod, namespace), traffic)).find((v) => !v.allowed)
@@ -146,6 +155,7 @@ export const policyCheck: Check<SvcTarget> = {
     const dnsPorts: TrafficPort[] = [{protocol: 'UDP', port: 53, name: 'dns'}, {protocol: 'TCP', port: 53, name: 'dns-tcp'}]
     const dnsDst = podEndpoint(dns.pod, dns.namespace)
     for (const traffic of dnsPorts) {
+      judge(`${clientName} to kube-dns on 53/${traffic.protocol}`, dnsDst, {protocol: traffic.protocol, port: 53})
       record(
         `egress from ${clientName} to kube-dns on 53/${traffic.protocol}`,
         evaluateEgress(index, src, dnsDst, {protocol: traffic.protocol, port: 53}),
@@ -153,7 +163,36 @@ export const policyCheck: Check<SvcTarget> = {
       )
     }
     const objects = [ref, ...[...new Map(blocked.flatMap((b) => b.verdict.isolatingPolicies).map((p) => [`${p.namespace}/${p.name}`, p])).values()]]
-    const details = {policies: policies.length, client: clientName, clientIsDebugPod: !real, evaluated, notes: [...notes]}
+    const unenforced = notEnforcedWords(layers)
+    const details = {
+      policies: policies.length,
+      client: clientName,
+      clientIsDebugPod: !real,
+      evaluated,
+      notes: [...notes],
+      verdicts: flows.map((f) => f.entry),
+      enforcer: {name: layers.enforcer.name, model: layers.enforcer.model, known: layers.enforcer.known},
+      ...(unenforced ? {notEnforced: layers.set.notEnforced.map((n) => n.reason)} : {}),
+    }
+    if (layers.layered) {
+      const hint = real ? '' : 'evaluated for the debug pod: rerun with --from-pod <your client> to evaluate your client; '
+      const denied = flows.filter((f) => f.verdict.verdict === 'denied')
+      const unknown = flows.filter((f) => f.verdict.verdict === 'unknown')
+      if (denied.length > 0) {
+        const rules = denied.flatMap((f) => f.verdict.decidedBy)
+        return {
+          status: 'fail',
+          summary: `${decidedByWords(denied[0]!.verdict.decidedBy)} ${denied[0]!.verdict.decidedBy.length === 1 ? 'denies' : 'deny'} ${denied[0]!.what}${denied.length > 1 ? ` (and ${denied.length - 1} more denied flow(s))` : ''} (${denied[0]!.verdict.chain.join(' -> ')})`,
+          objects: [ref, ...uniqueObjects(rules)],
+          details,
+          remediation: `${hint}change the object that decides, in its own API:\n${[...new Set(rules.map(editCommand))].join('\n')}`,
+        }
+      }
+      if (unknown.length > 0) {
+        return {status: 'warn', summary: `unknown: whether ${unknown[0]!.what} is allowed cannot be told statically: ${unknown[0]!.verdict.unknownBecause}`, objects: [ref, ...uniqueObjects(unknown[0]!.verdict.decidedBy)], details, remediation: 'a live probe settles it: rerun without --no-probe'}
+      }
+      return {status: unenforced ? 'warn' : 'pass', summary: `every policy layer allows ${clientName} to reach the backends of ${target.namespace}/${target.name} and kube-dns${unenforced ? `; ${unenforced}` : ''}`, objects: [ref], details}
+    }
     if (blocked.length > 0) {
       const first = blocked[0]!
       const miss = first.verdict.nearMisses[0]?.reason
