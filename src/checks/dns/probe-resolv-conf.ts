@@ -37,7 +37,10 @@ function isLinkLocal(ip: string): boolean {
   return ipInCidr(ip, '169.254.0.0/16')
 }
 
-/** The pod sends its queries to a node-local cache address while no node-local-dns runs: they go nowhere. */
+/**
+ * The pod sends its queries to a node-local cache address while no node-local-dns runs. A warning: something
+ * else may answer there; when the lookups below then fail, diagnose makes this the root cause (explains).
+ */
 function orphanedCacheAddress(target: DnsTarget, runner: ProbeRunner, address: string, resolvConf: string, line: string): CheckResult {
   const node = runner.details.node as string | undefined
   const fromSpec = target.fromPod !== undefined
@@ -45,8 +48,8 @@ function orphanedCacheAddress(target: DnsTarget, runner: ProbeRunner, address: s
   const objects = fromSpec ? [{kind: 'Pod', namespace: target.namespace, name: target.fromPod!}] : node ? [{kind: 'Node', name: node}] : []
   const who = fromSpec ? `pod ${target.namespace}/${target.fromPod}` : `a new pod on ${node ?? 'its node'} (the kubelet's clusterDNS)`
   return {
-    status: 'fail',
-    summary: `${who} sends DNS to ${address}, a NodeLocal DNSCache address, but no node-local-dns DaemonSet runs in ${DNS_NAMESPACE}: nothing answers there (${line})`,
+    status: 'warn',
+    summary: `${who} sends DNS to ${address}, a NodeLocal DNSCache address, but no node-local-dns DaemonSet runs in ${DNS_NAMESPACE}: no cache answers there (${line})`,
     objects,
     details: {resolvConf: resolvConf.trim(), nameserver: address, explains: ['dns.probe.internal', 'dns.probe.search', 'dns.probe.external', 'dns.probe.latency']},
     remediation: fromSpec
