@@ -1,6 +1,15 @@
 import type {ToolSet} from '../probes/tools.js'
 import {detectToolsCommand, parseToolSet} from '../probes/tools.js'
+import type {AccessRequirement} from '../cluster/access.js'
 import type {Check, CheckContext, Layer} from '../engine/types.js'
+
+/** The Job that owns our debug pods in a namespace, so the cluster deletes them even if netdiag is killed. */
+export function anchorJobAccess(namespace: string | undefined): AccessRequirement[] {
+  return [
+    {verb: 'create', group: 'batch', resource: 'jobs', namespace},
+    {verb: 'delete', group: 'batch', resource: 'jobs', namespace},
+  ]
+}
 
 /**
  * Starts the command's probe source (a debug pod, or an ephemeral container with --from-pod) and detects its
@@ -18,7 +27,7 @@ export function probeSourceCheck<T>(id: string, layer: Layer = 'pod-network'): C
       const namespace = (target as {fromPodNamespace?: string}).fromPodNamespace ?? (target as {namespace?: string}).namespace
       return fromPod
         ? [{verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}]
-        : [{verb: 'create', resource: 'pods', namespace}, {verb: 'delete', resource: 'pods', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}]
+        : [{verb: 'create', resource: 'pods', namespace}, {verb: 'delete', resource: 'pods', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}, ...anchorJobAccess(namespace)]
     },
     async run(ctx: CheckContext<T>) {
       const started = Date.now()

@@ -1,39 +1,63 @@
-import {CoreV1Api} from '@kubernetes/client-node'
+import {BatchV1Api, CoreV1Api, type V1Job} from '@kubernetes/client-node'
 
 import {toNetdiagError} from './api-errors.js'
 import {MANAGED_SELECTOR, SESSION_LABEL} from './debug-pod-spec.js'
 import type {Connection} from './kubeconfig.js'
 import type {ClusterView} from './view.js'
 
-export interface CleanupResult {
-  deleted: Array<{namespace: string; name: string; session?: string}>
-  failed: Array<{namespace: string; name: string; error: string}>
+export interface CleanupRef {
+  kind: 'Pod' | 'Job'
+  namespace: string
+  name: string
+  session?: string
 }
 
-/** Deletes every pod we own (by label) in one namespace or all; user workloads are never matched. */
+export interface CleanupResult {
+  deleted: CleanupRef[]
+  failed: Array<CleanupRef & {error: string}>
+}
+
+/**
+ * Deletes every pod and anchor Job we own (by label) in one namespace or all; user workloads are never matched.
+ * Jobs go with Background propagation, so the garbage collector also takes any pod of ours they own.
+ */
 export async function deleteLeftovers(connection: Connection, view: ClusterView, namespace: string | undefined, dryRun: boolean): Promise<CleanupResult> {
-  const pods = await view.listPods(namespace, {labelSelector: MANAGED_SELECTOR})
   const core = connection.kubeConfig.makeApiClient(CoreV1Api)
+  const batch = connection.kubeConfig.makeApiClient(BatchV1Api)
   const result: CleanupResult = {deleted: [], failed: []}
+  const [pods, jobs] = await Promise.all([view.listPods(namespace, {labelSelector: MANAGED_SELECTOR}), listJobs(batch, namespace).catch((error: unknown) => error as Error)])
+  if (jobs instanceof Error) {
+    const mapped = toNetdiagError(jobs, {verb: 'list', resource: 'jobs', namespace})
+    result.failed.push({kind: 'Job', namespace: namespace ?? '*', name: '*', error: mapped.message})
+  }
+  const refs: CleanupRef[] = [
+    ...pods.map((pod) => ({kind: 'Pod' as const, namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, session: pod.metadata?.labels?.[SESSION_LABEL]})),
+    ...(jobs instanceof Error ? [] : jobs).map((job) => ({kind: 'Job' as const, namespace: job.metadata!.namespace!, name: job.metadata!.name!, session: job.metadata?.labels?.[SESSION_LABEL]})),
+  ]
   await Promise.all(
-    pods.map(async (pod) => {
-      const ref = {namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, session: pod.metadata?.labels?.[SESSION_LABEL]}
+    refs.map(async (ref) => {
       if (dryRun) {
         result.deleted.push(ref)
         return
       }
       try {
-        await core.deleteNamespacedPod({namespace: ref.namespace, name: ref.name, gracePeriodSeconds: 0})
+        if (ref.kind === 'Pod') await core.deleteNamespacedPod({namespace: ref.namespace, name: ref.name, gracePeriodSeconds: 0})
+        else await batch.deleteNamespacedJob({namespace: ref.namespace, name: ref.name, propagationPolicy: 'Background'})
         result.deleted.push(ref)
       } catch (error) {
-        const mapped = toNetdiagError(error, {verb: 'delete', resource: 'pods', namespace: ref.namespace, name: ref.name})
+        const mapped = toNetdiagError(error, {verb: 'delete', resource: ref.kind === 'Pod' ? 'pods' : 'jobs', namespace: ref.namespace, name: ref.name})
         if (mapped.kind === 'not-found') result.deleted.push(ref)
-        else result.failed.push({namespace: ref.namespace, name: ref.name, error: mapped.message})
+        else result.failed.push({...ref, error: mapped.message})
       }
     }),
   )
-  const byName = (a: {namespace: string; name: string}, b: {namespace: string; name: string}) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`)
+  const byName = (a: CleanupRef, b: CleanupRef) => `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`)
   result.deleted.sort(byName)
   result.failed.sort(byName)
   return result
+}
+
+async function listJobs(batch: BatchV1Api, namespace: string | undefined): Promise<V1Job[]> {
+  const list = namespace ? await batch.listNamespacedJob({namespace, labelSelector: MANAGED_SELECTOR}) : await batch.listJobForAllNamespaces({labelSelector: MANAGED_SELECTOR})
+  return list.items
 }

@@ -1,3 +1,5 @@
+import type {V1Job} from '@kubernetes/client-node'
+
 import type {Pod} from './types.js'
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by'
@@ -25,26 +27,72 @@ export interface DebugPodOptions {
    * also run in namespaces that enforce it.
    */
   rawSockets?: boolean
+  /** The session's anchor Job in this namespace: the garbage collector deletes the pod with it. */
+  owner?: AnchorRef
+}
+
+/** A Job we create per session and namespace only to own our pods (see anchorJobManifest). */
+export interface AnchorRef {
+  name: string
+  uid: string
 }
 
 export interface NodeDebugPodOptions extends DebugPodOptions {
   nodeName: string
 }
 
-function metadata(options: DebugPodOptions, role: string) {
+/** The conventional unprivileged uid/gid (nobody), present in every image's passwd or not: it needs neither. */
+const NOBODY_UID = 65534
+export const ANCHOR_ROLE = 'netdiag-anchor'
+
+const RESOURCES = {requests: {cpu: '10m', memory: '16Mi'}, limits: {cpu: '200m', memory: '128Mi'}}
+
+function metadata(options: Omit<DebugPodOptions, 'image'>, role: string) {
   const expires = new Date((options.now ?? new Date()).getTime() + options.deadlineSeconds * 1000)
   return {
     generateName: `netdiag-${options.sessionId}-`,
     namespace: options.namespace,
     labels: {[MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [ROLE_LABEL]: role, [SESSION_LABEL]: options.sessionId},
     annotations: {[EXPIRES_ANNOTATION]: expires.toISOString(), [COMMAND_ANNOTATION]: options.command},
+    // Not a controller reference: the Job controller must neither adopt nor count (and so delete) our pods.
+    ...(options.owner ? {ownerReferences: [{apiVersion: 'batch/v1', kind: 'Job', name: options.owner.name, uid: options.owner.uid}]} : {}),
   }
 }
 
-/** The conventional unprivileged uid/gid (nobody), present in every image's passwd or not: it needs neither. */
-const NOBODY = 65534
+const RESTRICTED_POD_SECURITY = {runAsNonRoot: true, runAsUser: NOBODY_UID, runAsGroup: NOBODY_UID, seccompProfile: {type: 'RuntimeDefault'}}
+const RESTRICTED_CONTAINER_SECURITY = {allowPrivilegeEscalation: false, privileged: false, capabilities: {drop: ['ALL']}}
 
-const RESOURCES = {requests: {cpu: '10m', memory: '16Mi'}, limits: {cpu: '200m', memory: '128Mi'}}
+/**
+ * The Job that makes our pods go away when netdiag cannot delete them itself (kill -9, a lost connection).
+ * It never runs a pod (parallelism 0); the Job controller fails it at activeDeadlineSeconds, the TTL-after-
+ * finished controller then deletes it at once (ttlSecondsAfterFinished 0), and the garbage collector deletes
+ * every pod whose ownerReferences name it. Pods stay ours to create, so a create refused by Pod Security,
+ * quota or a webhook is still one synchronous error, and no controller sits between us and a running pod.
+ */
+export function anchorJobManifest(options: Omit<DebugPodOptions, 'owner' | 'nodeName' | 'rawSockets'>): V1Job {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: metadata(options, ANCHOR_ROLE),
+    spec: {
+      parallelism: 0,
+      completions: 1,
+      backoffLimit: 0,
+      activeDeadlineSeconds: options.deadlineSeconds,
+      ttlSecondsAfterFinished: 0,
+      template: {
+        spec: {
+          restartPolicy: 'Never',
+          terminationGracePeriodSeconds: 0,
+          automountServiceAccountToken: false,
+          securityContext: RESTRICTED_POD_SECURITY,
+          containers: [{name: PROBE_CONTAINER, image: options.image, imagePullPolicy: 'IfNotPresent', command: ['true'], resources: RESOURCES, securityContext: RESTRICTED_CONTAINER_SECURITY}],
+        },
+      },
+    },
+  }
+}
+
 
 /** An ordinary, unprivileged pod: what DNS and Service probes need, and nothing more. */
 export function debugPodManifest(options: DebugPodOptions): Pod {
@@ -59,7 +107,7 @@ export function debugPodManifest(options: DebugPodOptions): Pod {
       terminationGracePeriodSeconds: 0,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      ...(options.rawSockets ? {} : {securityContext: {runAsNonRoot: true, runAsUser: NOBODY, runAsGroup: NOBODY, seccompProfile: {type: 'RuntimeDefault'}}}),
+      ...(options.rawSockets ? {} : {securityContext: RESTRICTED_POD_SECURITY}),
       containers: [
         {
           name: PROBE_CONTAINER,
@@ -67,7 +115,7 @@ export function debugPodManifest(options: DebugPodOptions): Pod {
           imagePullPolicy: 'IfNotPresent',
           command: ['sleep', String(options.deadlineSeconds)],
           resources: RESOURCES,
-          securityContext: {allowPrivilegeEscalation: false, privileged: false, ...(options.rawSockets ? {} : {capabilities: {drop: ['ALL']}})},
+          securityContext: options.rawSockets ? {allowPrivilegeEscalation: false, privileged: false} : RESTRICTED_CONTAINER_SECURITY,
         },
       ],
     },

@@ -1,10 +1,12 @@
-import {CoreV1Api, PatchStrategy, setHeaderOptions} from '@kubernetes/client-node'
+import {BatchV1Api, CoreV1Api, PatchStrategy, setHeaderOptions} from '@kubernetes/client-node'
 import {randomBytes} from 'node:crypto'
 
 import type {ExecResult, ProbeFactory, ProbeRunner} from '../engine/types.js'
 import {ExitCode, NetdiagError} from '../errors.js'
 import {toNetdiagError} from './api-errors.js'
 import {
+  anchorJobManifest,
+  type AnchorRef,
   debugPodManifest,
   ephemeralContainerPatch,
   nodeDebugPodManifest,
@@ -35,20 +37,34 @@ export interface DebugSessionOptions {
   source: ProbeSourceSpec
   /** Namespace for privileged node debug pods. */
   nodeNamespace: string
+  /** Overrides the computed deadline (NETDIAG_DEADLINE_SECONDS): tests that kill netdiag need not wait minutes. */
+  deadlineSeconds?: number
   pollIntervalMs?: number
   socketFactory?: WebSocketInterface
   log?: (line: string) => void
 }
 
+/** NETDIAG_DEADLINE_SECONDS: whole seconds, at least this many (a pod must outlive its own start). */
+export const MIN_DEADLINE_SECONDS = 10
+/** How long close() waits for create calls already sent before it deletes what they made. */
+const IN_FLIGHT_WAIT_MS = 10_000
+
 /**
- * Owns everything a run creates in the cluster: debug pods and ephemeral containers. Each pod is labelled with
- * the session id, self-expires through activeDeadlineSeconds, and is deleted by close() — which also runs on
- * SIGINT/SIGTERM — unless --keep.
+ * Owns everything a run creates in the cluster: debug pods, the anchor Job that owns them, and ephemeral
+ * containers. Every object is labelled with the session id. close() (which also runs on SIGINT/SIGTERM) waits
+ * for create calls already in flight, then deletes the pods and the anchors, unless --keep. When netdiag dies
+ * without running close(), the anchor Job fails at its deadline, the cluster deletes it (TTL 0) and the
+ * garbage collector deletes the pods it owns.
  */
 export class DebugSession implements ProbeFactory {
   readonly sessionId = randomBytes(4).toString('hex')
+  readonly deadlineSeconds: number
   private readonly core: CoreV1Api
+  private readonly batch: BatchV1Api
   private readonly created: Array<{namespace: string; name: string}> = []
+  private readonly createdAnchors: Array<{namespace: string; name: string}> = []
+  private readonly anchors = new Map<string, Promise<AnchorRef & {expiresAt: number}>>()
+  private readonly inFlight = new Set<Promise<unknown>>()
   private readonly namespacesUsed = new Set<string>()
   private readonly started = new Map<string, Promise<ProbeRunner>>()
   private readonly unregister: () => void
@@ -57,12 +73,10 @@ export class DebugSession implements ProbeFactory {
 
   constructor(private readonly options: DebugSessionOptions) {
     this.core = options.connection.kubeConfig.makeApiClient(CoreV1Api)
+    this.batch = options.connection.kubeConfig.makeApiClient(BatchV1Api)
+    // Seconds after which the cluster removes what we made even if this process dies.
+    this.deadlineSeconds = options.deadlineSeconds ?? deadlineFromEnvironment() ?? Math.max(120, Math.ceil((options.startTimeoutMs + 4 * options.execTimeoutMs) / 1000) + 60)
     this.unregister = registerCleanup(() => this.close())
-  }
-
-  /** Seconds after which the API server kills our pods even if this process dies. */
-  get deadlineSeconds(): number {
-    return Math.max(120, Math.ceil((this.options.startTimeoutMs + 4 * this.options.execTimeoutMs) / 1000) + 60)
   }
 
   source(): Promise<ProbeRunner> {
@@ -80,15 +94,26 @@ export class DebugSession implements ProbeFactory {
     if (this.closed) return
     this.closed = true
     this.unregister()
+    // A create already sent may still land after we list: wait for its answer so we can delete what it made.
+    await settleWithin([...this.inFlight], IN_FLIGHT_WAIT_MS)
     if (this.options.keep) {
-      for (const pod of this.created) this.options.log?.(`kept debug pod ${pod.namespace}/${pod.name} (--keep); delete it with: kubectl netdiag cleanup -n ${pod.namespace}`)
+      for (const pod of this.created) {
+        this.options.log?.(`kept debug pod ${pod.namespace}/${pod.name} (--keep) until its deadline, when the cluster deletes it; delete it sooner with: kubectl netdiag cleanup -n ${pod.namespace}`)
+      }
       return
     }
-    const deletions = this.created.map(({namespace, name}) => this.deletePod(namespace, name))
-    // A create whose response we never saw (interrupted mid-call) still carries our session label.
+    const selector = `${SESSION_LABEL}=${this.sessionId}`
+    const deletions = [...this.created.map(({namespace, name}) => this.deletePod(namespace, name)), ...this.createdAnchors.map(({namespace, name}) => this.deleteAnchor(namespace, name))]
+    // A create whose answer we never saw (interrupted, or no answer within the wait) still carries our label.
     const sweeps = [...this.namespacesUsed].map(async (namespace) => {
-      const pods = await this.core.listNamespacedPod({namespace, labelSelector: `${SESSION_LABEL}=${this.sessionId}`}).catch(() => undefined)
-      await Promise.all((pods?.items ?? []).filter((p) => !this.created.some((c) => c.name === p.metadata?.name)).map((p) => this.deletePod(namespace, p.metadata!.name!)))
+      const [pods, jobs] = await Promise.all([
+        this.core.listNamespacedPod({namespace, labelSelector: selector}).catch(() => undefined),
+        this.batch.listNamespacedJob({namespace, labelSelector: selector}).catch(() => undefined),
+      ])
+      await Promise.all([
+        ...(pods?.items ?? []).filter((p) => !this.created.some((c) => c.namespace === namespace && c.name === p.metadata?.name)).map((p) => this.deletePod(namespace, p.metadata!.name!)),
+        ...(jobs?.items ?? []).filter((j) => !this.createdAnchors.some((c) => c.namespace === namespace && c.name === j.metadata?.name)).map((j) => this.deleteAnchor(namespace, j.metadata!.name!)),
+      ])
     })
     await Promise.allSettled([...deletions, ...sweeps])
   }
@@ -103,29 +128,16 @@ export class DebugSession implements ProbeFactory {
   }
 
   private async startDebugPod(namespace: string, nodeName?: string, rawSockets = false): Promise<ProbeRunner> {
-    const manifest = debugPodManifest({
-      namespace,
-      nodeName,
-      rawSockets,
-      image: this.options.image,
-      sessionId: this.sessionId,
-      deadlineSeconds: this.deadlineSeconds,
-      command: this.options.command,
-    })
+    const manifest = (owner: AnchorRef, deadlineSeconds: number) =>
+      debugPodManifest({namespace, nodeName, rawSockets, owner, deadlineSeconds, image: this.options.image, sessionId: this.sessionId, command: this.options.command})
     const pod = await this.createPod(namespace, manifest, 'run with -n pointing at a namespace that allows it, or --from-pod to probe from an existing pod')
     return this.runnerFor(pod, PROBE_CONTAINER, `debug pod ${namespace}/${pod.metadata!.name}`)
   }
 
   private async startNodePod(nodeName: string): Promise<ProbeRunner> {
     const namespace = this.options.nodeNamespace
-    const manifest = nodeDebugPodManifest({
-      namespace,
-      nodeName,
-      image: this.options.image,
-      sessionId: this.sessionId,
-      deadlineSeconds: this.deadlineSeconds,
-      command: this.options.command,
-    })
+    const manifest = (owner: AnchorRef, deadlineSeconds: number) =>
+      nodeDebugPodManifest({namespace, nodeName, owner, deadlineSeconds, image: this.options.image, sessionId: this.sessionId, command: this.options.command})
     const pod = await this.createPod(namespace, manifest, 'node checks need a privileged hostNetwork pod: pass --node-namespace with a namespace that allows privileged pods (kube-system usually does)')
     return this.runnerFor(pod, PROBE_CONTAINER, `node debug pod ${namespace}/${pod.metadata!.name}`)
   }
@@ -155,24 +167,66 @@ export class DebugSession implements ProbeFactory {
     return this.runnerFor(pod, container, `ephemeral container ${container} in pod ${namespace}/${podName}`, true)
   }
 
-  private async createPod(namespace: string, manifest: Pod, fix: string): Promise<Pod> {
+  private async createPod(namespace: string, manifest: (owner: AnchorRef, deadlineSeconds: number) => Pod, fix: string): Promise<Pod> {
     this.namespacesUsed.add(namespace)
-    let created: Pod
-    try {
-      created = await this.core.createNamespacedPod({namespace, body: manifest})
-    } catch (error) {
-      throw explainCreateFailure(toNetdiagError(error, {verb: 'create', resource: 'pods', namespace, server: this.options.connection.server}), namespace, fix)
-    }
+    const anchor = await this.anchorIn(namespace, fix)
+    // Every pod in a namespace expires with the anchor that owns it, whenever in the run it was created.
+    const remaining = Math.max(1, Math.floor((anchor.expiresAt - Date.now()) / 1000))
+    const created = await this.track(() =>
+      this.core.createNamespacedPod({namespace, body: manifest(anchor, remaining)}).catch((error: unknown) => {
+        throw explainCreateFailure(toNetdiagError(error, {verb: 'create', resource: 'pods', namespace, server: this.options.connection.server}), namespace, fix)
+      }),
+    )
     const name = created.metadata!.name!
     this.created.push({namespace, name})
     this.options.log?.(`created debug pod ${namespace}/${name}`)
     return this.waitForRunning(namespace, name, PROBE_CONTAINER, false)
   }
 
+  /** The session's Job in `namespace` that owns our pods there, created on first use. */
+  private anchorIn(namespace: string, fix: string): Promise<AnchorRef & {expiresAt: number}> {
+    let anchor = this.anchors.get(namespace)
+    if (!anchor) {
+      const body = anchorJobManifest({namespace, image: this.options.image, sessionId: this.sessionId, deadlineSeconds: this.deadlineSeconds, command: this.options.command})
+      const expiresAt = Date.now() + this.deadlineSeconds * 1000
+      anchor = this.track(() =>
+        this.batch.createNamespacedJob({namespace, body}).then(
+          (job) => {
+            this.createdAnchors.push({namespace, name: job.metadata!.name!})
+            return {name: job.metadata!.name!, uid: job.metadata!.uid!, expiresAt}
+          },
+          (error: unknown) => {
+            const mapped = toNetdiagError(error, {verb: 'create', resource: 'jobs', namespace, server: this.options.connection.server})
+            if (mapped.kind !== 'forbidden') throw mapped
+            throw new NetdiagError(
+              `cannot create the Job that makes our debug pods in namespace ${namespace} delete themselves if netdiag is killed (${mapped.message}); grant create on jobs.batch (rbac/kubectl-netdiag.yaml, ClusterRole kubectl-netdiag-prober), or ${fix}`,
+              ExitCode.failed,
+              'forbidden',
+              mapped.forbidden,
+            )
+          },
+        ),
+      )
+      this.anchors.set(namespace, anchor)
+    }
+    return anchor
+  }
+
+  /** Refuses new creates once close() has begun, and lets close() wait for the ones already sent. */
+  private track<T>(start: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(interrupted())
+    const call = start()
+    this.inFlight.add(call)
+    const forget = () => this.inFlight.delete(call)
+    call.then(forget, forget)
+    return call
+  }
+
   private async waitForRunning(namespace: string, name: string, container: string, ephemeral: boolean): Promise<Pod> {
     const deadline = Date.now() + this.options.startTimeoutMs
     let lastReason = 'Pending'
     for (;;) {
+      if (this.closed) throw interrupted()
       const pod = await this.core.readNamespacedPod({namespace, name}).catch((error: unknown) => {
         throw toNetdiagError(error, {verb: 'get', resource: 'pods', namespace, name, server: this.options.connection.server})
       })
@@ -219,8 +273,18 @@ export class DebugSession implements ProbeFactory {
     } catch (error) {
       const mapped = toNetdiagError(error, {verb: 'delete', resource: 'pods', namespace, name})
       if (mapped.kind !== 'not-found') {
-        this.options.log?.(`could not delete debug pod ${namespace}/${name}: ${mapped.message}; it expires by itself after ${this.deadlineSeconds}s`)
+        this.options.log?.(`could not delete debug pod ${namespace}/${name}: ${mapped.message}; the cluster deletes it at the session deadline (${this.deadlineSeconds}s after it began)`)
       }
+    }
+  }
+
+  /** Background propagation: the garbage collector deletes any pod of ours the Job owns that we missed. */
+  private async deleteAnchor(namespace: string, name: string): Promise<void> {
+    try {
+      await this.batch.deleteNamespacedJob({namespace, name, propagationPolicy: 'Background'})
+    } catch (error) {
+      const mapped = toNetdiagError(error, {verb: 'delete', resource: 'jobs', namespace, name})
+      if (mapped.kind !== 'not-found') this.options.log?.(`could not delete Job ${namespace}/${name}: ${mapped.message}; the cluster deletes it after ${this.deadlineSeconds}s`)
     }
   }
 }
@@ -245,6 +309,29 @@ function explainCreateFailure(error: NetdiagError, namespace: string, fix: strin
     return new NetdiagError(`a ResourceQuota in namespace ${namespace} refuses the debug pod: ${text}`, ExitCode.failed, 'forbidden', error.forbidden)
   }
   return error
+}
+
+function interrupted(): NetdiagError {
+  return new NetdiagError('interrupted: netdiag is deleting its debug pods', ExitCode.failed, 'api')
+}
+
+/** NETDIAG_DEADLINE_SECONDS, for tests and for runs that must leave nothing behind sooner; malformed: exit 2. */
+function deadlineFromEnvironment(): number | undefined {
+  const text = process.env.NETDIAG_DEADLINE_SECONDS
+  if (text === undefined || text === '') return undefined
+  if (!/^\d+$/.test(text) || Number(text) < MIN_DEADLINE_SECONDS) {
+    throw new NetdiagError(`NETDIAG_DEADLINE_SECONDS must be a whole number of seconds, at least ${MIN_DEADLINE_SECONDS} (got "${text}")`, ExitCode.badInput, 'bad-input')
+  }
+  return Number(text)
+}
+
+/** Waits until every promise has settled, or `ms` have passed. */
+async function settleWithin(promises: Array<Promise<unknown>>, ms: number): Promise<void> {
+  if (promises.length === 0) return
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
+  await Promise.race([Promise.allSettled(promises), timeout])
+  clearTimeout(timer)
 }
 
 function sleep(ms: number): Promise<void> {

@@ -6,7 +6,7 @@ import {globalFlags, outputFlag, type GlobalFlags} from '../flags.js'
 export default class Cleanup extends NetdiagCommand {
   static override summary = 'Delete debug pods left behind (for example by --keep, or a killed run).'
   static override description =
-    'Deletes only pods labelled app.kubernetes.io/managed-by=kubectl-netdiag. Ephemeral containers that netdiag added to your pods cannot be removed by anyone; they exit by themselves after their deadline.'
+    'Deletes only pods and Jobs labelled app.kubernetes.io/managed-by=kubectl-netdiag (the Jobs own the debug pods, so the cluster deletes the pods at the deadline even without this). Ephemeral containers that netdiag added to your pods cannot be removed by anyone; they exit by themselves after their deadline.'
 
   static override examples = ['<%= config.bin %> <%= command.id %> -n shop', '<%= config.bin %> <%= command.id %> -A', '<%= config.bin %> <%= command.id %> -A --dry-run']
 
@@ -34,9 +34,9 @@ export default class Cleanup extends NetdiagCommand {
       await this.writeOut(JSON.stringify({apiVersion: 'netdiag/v1', kind: 'CleanupResult', dryRun: flags['dry-run'], ...result}, null, 2) + '\n')
     } else {
       const verb = flags['dry-run'] ? 'would delete' : 'deleted'
-      for (const pod of result.deleted) this.log(`${verb} pod ${pod.namespace}/${pod.name}`)
-      for (const pod of result.failed) this.logToStderr(`could not delete pod ${pod.namespace}/${pod.name}: ${pod.error}`)
-      if (result.deleted.length === 0 && result.failed.length === 0) this.log(`no netdiag debug pods found ${namespace ? `in namespace ${namespace}` : 'in any namespace'}`)
+      for (const ref of result.deleted) this.log(`${verb} ${ref.kind.toLowerCase()} ${ref.namespace}/${ref.name}`)
+      for (const ref of result.failed) this.logToStderr(ref.name === '*' ? `could not list Jobs: ${ref.error}` : `could not delete ${ref.kind.toLowerCase()} ${ref.namespace}/${ref.name}: ${ref.error}`)
+      if (result.deleted.length === 0 && result.failed.length === 0) this.log(`no netdiag debug pods or Jobs found ${namespace ? `in namespace ${namespace}` : 'in any namespace'}`)
     }
     if (result.failed.length > 0) this.exit(3)
   }

@@ -16,29 +16,47 @@ export interface Diagnosis {
 export type OverallStatus = 'pass' | 'warn' | 'fail' | 'error'
 
 /**
- * The root cause is the most fundamental failure: causes before symptoms, then the earliest in dependency
- * order (fewest prerequisites), then the lower layer (DNS server down outranks a failed lookup), then plan order.
+ * The root cause is the most fundamental failure: a check that explains another's failure outranks it (see
+ * explainedIds), then causes before symptoms, then the earliest in dependency order (fewest prerequisites),
+ * then the lower layer (DNS server down outranks a failed lookup), then plan order. A warning that explains a
+ * failure is a candidate too: "this pod resolves through the node" is the cause once its lookups are proven
+ * to fail.
  */
 export function diagnose(checks: Array<Pick<Check<never>, 'id' | 'dependsOn' | 'symptom'>>, outcomes: CheckOutcome[]): Diagnosis {
   const depth = dependencyDepths(checks)
   const symptom = new Map(checks.map((c) => [c.id, Boolean(c.symptom)]))
   const order = new Map(checks.map((c, i) => [c.id, i]))
+  const failed = new Set(outcomes.filter((o) => o.status === 'fail').map((o) => o.id))
+  const explainsFailure = (o: CheckOutcome) => explainedIds(o).some((id) => failed.has(id) && id !== o.id)
+  const candidates = outcomes.filter((o) => o.status === 'fail' || (o.status === 'warn' && explainsFailure(o)))
+  const explained = new Set(candidates.flatMap((o) => explainedIds(o).filter((id) => id !== o.id)))
   const rank = (o: CheckOutcome) => [
+    explained.has(o.id) ? 1 : 0,
     symptom.get(o.id) ? 1 : 0,
     depth.get(o.id) ?? 0,
     LAYERS.indexOf(o.layer),
     order.get(o.id) ?? 0,
   ]
   const byImportance = (a: CheckOutcome, b: CheckOutcome) => compareTuples(rank(a), rank(b))
-  const failures = outcomes.filter((o) => o.status === 'fail').sort(byImportance)
-  const warnings = outcomes.filter((o) => o.status === 'warn').sort(byImportance)
-  const root = failures[0]
+  const ranked = [...candidates].sort(byImportance)
+  const warnings = outcomes.filter((o) => o.status === 'warn' && !candidates.includes(o)).sort(byImportance)
+  const root = ranked[0]
   return {
     rootCause: root
       ? {checkId: root.id, summary: root.summary, objects: root.objects ?? [], ...(root.remediation ? {remediation: root.remediation} : {})}
       : null,
-    findings: [...failures, ...warnings].map((o) => o.id),
+    findings: [...ranked, ...warnings].map((o) => o.id),
   }
+}
+
+/**
+ * `details.explains`: ids of checks whose failure this result accounts for (a Corefile that does not parse
+ * explains CoreDNS crash-looping; a pod that resolves through the node explains its failed lookups). Declared
+ * by the check at run time, because whether it explains anything depends on what it found.
+ */
+export function explainedIds(outcome: Pick<CheckOutcome, 'details'>): string[] {
+  const explains = outcome.details?.explains
+  return Array.isArray(explains) ? explains.filter((id): id is string => typeof id === 'string') : []
 }
 
 export function overallStatus(outcomes: CheckOutcome[]): OverallStatus {

@@ -22,6 +22,8 @@ export interface DnsQuery {
   search?: boolean
   timeoutSeconds?: number
   tries?: number
+  /** dig only: keep a truncated UDP answer (+ignore) instead of retrying over TCP, to see that it was truncated. */
+  keepTruncated?: boolean
 }
 
 export interface DnsRecord {
@@ -46,6 +48,8 @@ export interface DnsLookupResult {
   queryTimeMs?: number
   /** For timeout/error: what the client said (`connection refused`, `timed out`, `rcode NOTIMP`). */
   error?: string
+  /** The answer had the TC flag: it did not fit a UDP datagram (dig with keepTruncated). */
+  truncated?: boolean
   /** The lines that matter, for the report. */
   excerpt: string
 }
@@ -62,6 +66,7 @@ export function digCommand(q: DnsQuery): string[] {
     `+time=${q.timeoutSeconds ?? 2}`,
     `+tries=${q.tries ?? 1}`,
     ...(q.transport === 'tcp' ? ['+tcp'] : []),
+    ...(q.keepTruncated ? ['+ignore'] : []),
     ...(useSearch(q) ? ['+search'] : []),
     ...(q.server ? [`@${q.server}`] : []),
     ...(q.port ? ['-p', String(q.port)] : []),
@@ -186,6 +191,8 @@ export function parseDigOutput(output: string): DnsLookupResult {
   }
   result.answers = result.records.filter((r) => qtype === undefined || r.type === qtype).map((r) => r.data)
 
+  const flags = /^;; flags: ([a-z ]+);/m.exec(output)
+  if (flags?.[1].split(' ').includes('tc')) result.truncated = true
   if (header) {
     Object.assign(result, statusFromRcode(header[1]))
   } else {

@@ -46,8 +46,17 @@ export function netdiag(args: string[], options: {timeoutMs?: number} = {}): Net
   return run
 }
 
-export function startNetdiag(args: string[]) {
-  return spawn(COMMAND[0], [...COMMAND[1], ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
+export function startNetdiag(args: string[], extraEnv: Record<string, string> = {}) {
+  return spawn(COMMAND[0], [...COMMAND[1], ...args], {env: {...env, ...extraEnv}, stdio: ['ignore', 'pipe', 'pipe']})
+}
+
+/** Every pod and Job carrying our managed-by label, in all namespaces, as KIND/NS/NAME. */
+export function netdiagObjects(): string[] {
+  const out = kubectlOk(['get', 'pods,jobs', '-A', '-l', 'app.kubernetes.io/managed-by=kubectl-netdiag', '-o', 'jsonpath={range .items[*]}{.kind}/{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'])
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
 }
 
 export function check(report: Report | undefined, id: string) {
@@ -92,9 +101,9 @@ export function netdiagPods(namespace?: string): string[] {
     .filter(Boolean)
 }
 
-/** Every debug pod we create must be gone (or at least being deleted) once a command has exited. */
+/** Every debug pod we create, and the Job that owns it, must be gone (or being deleted) once a command has exited. */
 export async function assertNoNetdiagPodsLeft(): Promise<void> {
-  await waitFor('netdiag debug pods to disappear', () => netdiagPods().length === 0, 30_000)
+  await waitFor('netdiag debug pods and anchor Jobs to disappear', () => netdiagPods().length === 0 && netdiagObjects().every((o) => !o.startsWith('Job/')), 30_000)
 }
 
 export function web(name: string, options: {labels?: Record<string, string>; port?: number; replicas?: number; readinessPath?: string} = {}): string {

@@ -46,3 +46,14 @@ export function debugPod(name: string, namespace: string, state: 'pending' | 'ru
       return {...base, status: {phase: 'Pending', containerStatuses: [{name: 'probe', ready: false, restartCount: 0, image: '', imageID: '', state: {waiting: {reason: 'ContainerCreating'}}}]}}
   }
 }
+
+/** The anchor Job as the API server answers its create (trimmed from a real 1.32 response). */
+export function anchorJob(name: string, namespace: string, uid = 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d'): Record<string, unknown> {
+  return {
+    kind: 'Job',
+    apiVersion: 'batch/v1',
+    metadata: {name, namespace, uid, resourceVersion: '4711', generation: 1, labels: {'app.kubernetes.io/managed-by': 'kubectl-netdiag', 'app.kubernetes.io/name': 'netdiag-anchor'}},
+    spec: {parallelism: 0, completions: 1, activeDeadlineSeconds: 160, backoffLimit: 0, ttlSecondsAfterFinished: 0, completionMode: 'NonIndexed', suspend: false},
+    status: {},
+  }
+}

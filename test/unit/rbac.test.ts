@@ -56,7 +56,15 @@ const declared: Array<[string, AccessRequirement[]]> = [
       {verb: 'list', resource: 'configmaps', namespace: 'kube-system'},
     ],
   ],
-  ['cleanup', [{verb: 'list', resource: 'pods'}, {verb: 'delete', resource: 'pods', namespace: 'shop'}]],
+  [
+    'cleanup',
+    [
+      {verb: 'list', resource: 'pods'},
+      {verb: 'delete', resource: 'pods', namespace: 'shop'},
+      {verb: 'list', group: 'batch', resource: 'jobs'},
+      {verb: 'delete', group: 'batch', resource: 'jobs', namespace: 'shop'},
+    ],
+  ],
 ]
 
 describe('rbac/kubectl-netdiag.yaml', () => {
@@ -68,7 +76,7 @@ describe('rbac/kubectl-netdiag.yaml', () => {
     })
   }
 
-  it('is least privilege: writes only pods and their exec/ephemeralcontainers, never reads Secrets, ConfigMaps only in kube-system', () => {
+  it('is least privilege: writes only pods, their exec/ephemeralcontainers and the anchor Jobs, never reads Secrets, ConfigMaps only in kube-system', () => {
     const writes = new Set(['create', 'update', 'patch', 'delete', 'deletecollection', '*'])
     for (const object of objects) {
       for (const rule of object.rules) {
@@ -77,7 +85,7 @@ describe('rbac/kubectl-netdiag.yaml', () => {
         if (rule.resources.includes('configmaps')) assert.equal(object.metadata.namespace, 'kube-system')
         if (rule.verbs.some((v) => writes.has(v))) {
           assert.ok(
-            rule.resources.every((r) => ['pods', 'pods/exec', 'pods/ephemeralcontainers'].includes(r)),
+            rule.resources.every((r) => ['pods', 'pods/exec', 'pods/ephemeralcontainers', 'jobs'].includes(r)) && (!rule.resources.includes('jobs') || rule.apiGroups.join() === 'batch'),
             `${object.metadata.name} writes ${rule.resources.join(',')}`,
           )
         }

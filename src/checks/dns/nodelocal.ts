@@ -16,7 +16,8 @@ export const nodeLocalDnsCheck: Check<DnsTarget> = {
     if (unknown) return unknown
     const daemonSets = await view.listDaemonSets(DNS_NAMESPACE)
     const ds = daemonSets.find((d) => d.metadata?.name === 'node-local-dns' || d.metadata?.labels?.['k8s-app'] === 'node-local-dns')
-    if (!ds) return {status: 'pass', summary: 'NodeLocal DNSCache is not installed: pods query kube-dns directly', details: {installed: false}}
+    // Not "pods query kube-dns directly": a pod's dnsConfig or a kubelet's clusterDNS may still name a cache address.
+    if (!ds) return {status: 'pass', summary: `NodeLocal DNSCache is not installed (no node-local-dns DaemonSet in ${DNS_NAMESPACE})`, details: {installed: false}}
     const ref = {kind: 'DaemonSet', namespace: DNS_NAMESPACE, name: ds.metadata!.name!}
     const localIP = nodeLocalIP(ds)
     const desired = ds.status?.desiredNumberScheduled ?? 0

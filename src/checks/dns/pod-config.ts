@@ -5,6 +5,9 @@ import {clusterDomainOf, dnsService} from './facts.js'
 import type {DnsTarget} from './target.js'
 import {unknownWithout} from '../unknown.js'
 
+/** The probes that look up cluster names through the pod's resolver. */
+export const EXPLAINED_LOOKUPS = ['dns.probe.internal', 'dns.probe.search']
+
 /** The DNS config the pod's spec asks for (dnsPolicy, dnsConfig) and the resolv.conf the kubelet should write. */
 export const podDnsConfigCheck: Check<DnsTarget> = {
   id: 'dns.pod-config',
@@ -26,15 +29,17 @@ export const podDnsConfigCheck: Check<DnsTarget> = {
     // ClusterFirst gets the kube-dns address; without kube-dns in the input that address is unknown, not absent.
     const unknown = !service && pod.spec?.dnsPolicy !== 'Default' && pod.spec?.dnsPolicy !== 'None' ? unknownWithout(view, [{kind: 'Service', namespace: 'kube-system'}], `which nameserver ${name} gets`) : undefined
     if (unknown) return {...unknown, objects}
+    // When the pod's lookups of cluster names then fail, this setting is why (see diagnose's explains).
+    const explains = {...details, explains: EXPLAINED_LOOKUPS}
     if (expected.effectivePolicy === 'None' && (expected.nameservers ?? []).length === 0) {
-      return {status: 'fail', summary: `${name} has dnsPolicy None and no dnsConfig.nameservers: it has no resolver at all`, objects, details, remediation: 'set spec.dnsConfig.nameservers, or use dnsPolicy: ClusterFirst'}
+      return {status: 'fail', summary: `${name} has dnsPolicy None and no dnsConfig.nameservers: it has no resolver at all`, objects, details: explains, remediation: 'set spec.dnsConfig.nameservers, or use dnsPolicy: ClusterFirst'}
     }
     if (expected.declaredPolicy !== expected.effectivePolicy || expected.effectivePolicy === 'Default') {
       return {
         status: 'warn',
         summary: `${name} resolves through the node's resolv.conf (dnsPolicy ${expected.declaredPolicy}${expected.declaredPolicy !== expected.effectivePolicy ? `, effectively ${expected.effectivePolicy}` : ''}): Service names do not resolve${expected.notes.length ? `; ${expected.notes[0]}` : ''}`,
         objects,
-        details,
+        details: explains,
         remediation: pod.spec?.hostNetwork ? 'set dnsPolicy: ClusterFirstWithHostNet on this hostNetwork pod' : 'set dnsPolicy: ClusterFirst (the default) unless the pod must not use cluster DNS',
       }
     }

@@ -1,4 +1,5 @@
 import type {Check} from '../../engine/types.js'
+import {anchorJobAccess} from '../probe-source.js'
 import {combineNodeFindings, probeAll, PROBE_SOURCE} from './per-node.js'
 import type {NodeTarget} from './target.js'
 
@@ -15,6 +16,7 @@ export const nodeProbeSourceCheck: Check<NodeTarget> = {
     {verb: 'create', resource: 'pods', namespace: nodeNamespace},
     {verb: 'delete', resource: 'pods', namespace: nodeNamespace},
     {verb: 'create', resource: 'pods', subresource: 'exec', namespace: nodeNamespace},
+    ...anchorJobAccess(nodeNamespace),
   ],
   async run(ctx) {
     const started = Date.now()

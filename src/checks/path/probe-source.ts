@@ -1,5 +1,5 @@
 import type {Check} from '../../engine/types.js'
-import {probeSourceCheck} from '../probe-source.js'
+import {anchorJobAccess, probeSourceCheck} from '../probe-source.js'
 import {refOf} from './facts.js'
 import {SOURCE_CHECK, type PathTarget} from './target.js'
 
@@ -17,6 +17,6 @@ export const pathProbeSourceCheck: Check<PathTarget> = {
     const {namespace} = refOf(from)
     return probeMode === 'ephemeral'
       ? [{verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}]
-      : [{verb: 'create', resource: 'pods', namespace}, {verb: 'delete', resource: 'pods', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}]
+      : [{verb: 'create', resource: 'pods', namespace}, {verb: 'delete', resource: 'pods', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}, ...anchorJobAccess(namespace)]
   },
 }

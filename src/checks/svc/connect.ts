@@ -4,6 +4,7 @@ import {serviceKind} from '../../analysis/svc/service-type.js'
 import {normalizeProtocol} from '../../analysis/ports.js'
 import {ncCommand, parseNc} from '../../probes/net.js'
 import type {Check, ProbeRunner} from '../../engine/types.js'
+import {anchorJobAccess} from '../probe-source.js'
 import {portsInScope, requireService, serviceRef, sliceSummary} from './facts.js'
 import {MAX_PROBED_ENDPOINTS, type SvcTarget} from './target.js'
 
@@ -26,7 +27,7 @@ export const connectCheck: Check<SvcTarget> = {
   requires: ({namespace, fromPod}) =>
     fromPod
       ? [{verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}]
-      : [{verb: 'create', resource: 'pods', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}],
+      : [{verb: 'create', resource: 'pods', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}, ...anchorJobAccess(namespace)],
   async run(ctx) {
     const {view, target} = ctx
     const service = await requireService(view, target)

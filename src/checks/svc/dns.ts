@@ -2,9 +2,14 @@ import {parseResolvConf} from '../../analysis/dns/resolv-conf.js'
 import {getentHostsCommand, parseGetentHosts} from '../../analysis/svc/getent.js'
 import {DEFAULT_CLUSTER_DOMAIN, clusterDomainFromSearch, judgeResolution, serviceDnsNames, type ResolutionExpectation} from '../../analysis/svc/names.js'
 import {serviceKind} from '../../analysis/svc/service-type.js'
-import type {Check} from '../../engine/types.js'
+import type {Check, CheckResult, ProbeRunner} from '../../engine/types.js'
+import {digCommand, parseDnsLookup} from '../../probes/dns.js'
+import {anchorJobAccess} from '../probe-source.js'
 import {requireService, serviceRef, sliceSummary} from './facts.js'
 import type {SvcTarget} from './target.js'
+
+/** Each getent: long enough for the resolver's own retry (timeout 5s, attempts 2 in glibc's defaults would be 10s). */
+const LOOKUP_TIMEOUT_MS = 11_000
 
 /** From the client, the Service name resolves to its ClusterIP as a short name, NAME.NS and FQDN. */
 export const dnsCheck: Check<SvcTarget> = {
@@ -17,7 +22,7 @@ export const dnsCheck: Check<SvcTarget> = {
   requires: ({namespace, fromPod}) =>
     fromPod
       ? [{verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}]
-      : [{verb: 'create', resource: 'pods', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}],
+      : [{verb: 'create', resource: 'pods', namespace}, {verb: 'create', resource: 'pods', subresource: 'exec', namespace}, ...anchorJobAccess(namespace)],
   async run({view, target, probes}) {
     const service = await requireService(view, target)
     const runner = await probes!.source()
@@ -33,9 +38,13 @@ export const dnsCheck: Check<SvcTarget> = {
       expectation = {expected: [...new Set(slices.ports.flatMap((p) => p.endpoints.filter((e) => e.ready || service.spec?.publishNotReadyAddresses).map((e) => e.address)))]}
     } else expectation = {expected: service.spec?.clusterIPs ?? (service.spec?.clusterIP ? [service.spec.clusterIP] : [])}
 
+    // In parallel and each bounded: a lookup that hangs (a truncated answer whose TCP retry is dropped) must
+    // not hold the others, and the FQDN's answer is what the verdict needs first.
+    const forms = [['short', names.short], ['namespaced', names.namespaced], ['fqdn', names.fqdn]] as const
+    const execs = await Promise.all(forms.map(([, name]) => runner.exec(getentHostsCommand(name), {timeoutMs: LOOKUP_TIMEOUT_MS})))
     const lookups = []
-    for (const [form, name] of [['short', names.short], ['namespaced', names.namespaced], ['fqdn', names.fqdn]] as const) {
-      const exec = await runner.exec(getentHostsCommand(name))
+    for (const [i, [form, name]] of forms.entries()) {
+      const exec = execs[i]!
       const parsed = parseGetentHosts(exec.stdout, exec.exitCode, exec.stderr)
       if (parsed.outcome === 'missing-tool') {
         return {status: 'error', summary: `getent is not available in the probe image (${runner.description}); use an image with it: --image nicolaka/netshoot`, details: {probeSource: runner.description}}
@@ -61,6 +70,13 @@ export const dnsCheck: Check<SvcTarget> = {
     if (first.verdict === 'wrong-address') {
       summary = `${first.name} resolves to ${first.addresses.join(', ')}, not to ${expectation.expected.join(', ')}: a stale cache, a hosts entry or a search domain answers before the Service`
       remediation = `compare: kubectl -n ${target.namespace} exec <client> -- getent hosts ${names.fqdn}; check /etc/hosts and the search list ${search.join(' ')}`
+    } else if (fqdnBroken && kind === 'ExternalName') {
+      return explainExternalName(runner, names.fqdn, expectation.cname!, details, objects, target)
+    } else if (fqdnBroken && kind === 'headless' && expectation.expected.length > 0) {
+      const truncation = await udpTruncation(runner, names.fqdn)
+      if (truncation) return truncatedAnswer(names.fqdn, expectation.expected.length, truncation, {...details, udp: truncation}, objects, target)
+      summary = `${first.name} does not resolve from ${runner.description} (${first.timedOut ? 'timed out' : first.verdict}), even as FQDN ${names.fqdn}: cluster DNS is not answering for this pod`
+      remediation = `kubectl netdiag dns -n ${target.namespace}${target.fromPod ? ` --from-pod ${target.fromPod}` : ''}`
     } else if (fqdnBroken) {
       const empty = kind === 'headless' && expectation.expected.length === 0
       summary = empty
@@ -73,4 +89,70 @@ export const dnsCheck: Check<SvcTarget> = {
     }
     return {status: 'fail', summary, objects, details, remediation}
   },
+}
+
+type Details = Record<string, unknown>
+type Objects = Array<{kind: string; namespace?: string; name: string}>
+
+/**
+ * An ExternalName Service is a CNAME: when the name does not resolve, ask cluster DNS for the record itself.
+ * A CNAME in the answer proves cluster DNS answers and the target is what fails; no answer at all leaves
+ * cluster DNS as the suspect.
+ */
+async function explainExternalName(runner: ProbeRunner, fqdn: string, cname: string, details: Details, objects: Objects, target: SvcTarget): Promise<CheckResult> {
+  const [record, targetLookup] = await Promise.all([
+    runner.exec(digCommand({name: fqdn, type: 'A', search: false}), {timeoutMs: 6000}),
+    runner.exec(getentHostsCommand(cname), {timeoutMs: LOOKUP_TIMEOUT_MS}),
+  ])
+  const dig = record.exitCode === 127 ? undefined : parseDnsLookup('dig', record)
+  const answered = dig?.records.find((r) => r.type === 'CNAME' && r.data.replace(/\.$/, '') === cname.replace(/\.$/, ''))
+  const targetResult = parseGetentHosts(targetLookup.stdout, targetLookup.exitCode, targetLookup.stderr)
+  const targetFails = targetResult.outcome !== 'resolved'
+  const how = targetLookup.timedOut ? 'timed out' : targetResult.outcome === 'not-found' ? 'not found' : 'lookup error'
+  const evidence = {...details, cnameQuery: {command: record.command, status: dig?.status, records: dig?.records, excerpt: dig?.excerpt}, targetLookup: {command: targetLookup.command, outcome: targetResult.outcome, timedOut: targetLookup.timedOut}}
+  const fix = `point spec.externalName at a name that resolves (kubectl -n ${target.namespace} patch svc ${target.name} -p '{"spec":{"externalName":"NAME"}}'), or make ${cname} resolvable through the Corefile's forward/upstream servers`
+  if (answered && targetFails) {
+    return {
+      status: 'fail',
+      summary: `cluster DNS answers ${fqdn} with the CNAME ${cname} (ExternalName), but ${cname} itself does not resolve (${how}) from ${runner.description}: the ExternalName target is what fails`,
+      objects,
+      details: evidence,
+      remediation: fix,
+    }
+  }
+  if (answered) {
+    return {
+      status: 'fail',
+      summary: `cluster DNS answers ${fqdn} with the CNAME ${cname}, and ${cname} resolves on its own, yet the Service name does not resolve through the pod's resolver: compare the search list and ndots (${(details.search as string[]).join(' ')})`,
+      objects,
+      details: evidence,
+      remediation: `kubectl -n ${target.namespace} exec <client> -- getent hosts ${fqdn}`,
+    }
+  }
+  const digSaid = dig ? `${dig.status}${dig.error ? ` (${dig.error})` : ''}` : 'not asked: no dig in the probe image'
+  return {
+    status: 'fail',
+    summary: `${fqdn} (ExternalName for ${cname}) does not resolve from ${runner.description} and cluster DNS returned no CNAME for it (${digSaid})${targetFails ? `; ${cname} does not resolve either (${how})` : ''}: cluster DNS is not answering for this pod`,
+    objects,
+    details: evidence,
+    remediation: `kubectl netdiag dns -n ${target.namespace}${target.fromPod ? ` --from-pod ${target.fromPod}` : ''}`,
+  }
+}
+
+/** A UDP query that keeps a truncated answer: says whether the records fit a datagram at all. */
+async function udpTruncation(runner: ProbeRunner, fqdn: string): Promise<{command: string; records: number} | undefined> {
+  const exec = await runner.exec(digCommand({name: fqdn, type: 'A', search: false, keepTruncated: true}), {timeoutMs: 6000})
+  if (exec.exitCode === 127) return undefined
+  const result = parseDnsLookup('dig', exec)
+  return result.truncated ? {command: exec.command, records: result.answers.length} : undefined
+}
+
+function truncatedAnswer(fqdn: string, endpoints: number, udp: {command: string; records: number}, details: Details, objects: Objects, target: SvcTarget): CheckResult {
+  return {
+    status: 'fail',
+    summary: `the answer for ${fqdn} (${endpoints} endpoint addresses) does not fit a UDP datagram (truncated, ${udp.records} records in the UDP reply) and the resolver's retry over TCP gets no answer: DNS over TCP to cluster DNS is blocked or broken for this pod`,
+    objects,
+    details: {...details, explains: ['svc.connect']},
+    remediation: `allow egress to kube-dns on 53/TCP as well as 53/UDP (kubectl netdiag dns -n ${target.namespace}${target.fromPod ? ` --from-pod ${target.fromPod}` : ''} names the policy)`,
+  }
 }

@@ -25,6 +25,20 @@ function whyNotReady(endpoint: EndpointRecord, pods: Map<string, Pod>): NotReady
   return {address: endpoint.address, ...(endpoint.pod ? {pod: endpoint.pod} : {}), ...(endpoint.nodeName ? {node: endpoint.nodeName} : {}), terminating: endpoint.terminating, reason}
 }
 
+/**
+ * With publishNotReadyAddresses the EndpointSlice controller marks every endpoint ready whatever its pod says
+ * (kubernetes pkg/controller/endpointslice: ready = publishNotReadyAddresses || podutil.IsPodReady), so the
+ * pods themselves are the evidence. The first port whose published endpoints include pods failing readiness.
+ */
+function publishedButFailing(ports: PortEndpoints[], pods: Map<string, Pod>): {port: PortEndpoints; failing: NotReadyEndpoint[]; total: number} | undefined {
+  for (const port of ports) {
+    const published = port.endpoints.filter((e) => e.ready && !e.terminating && e.pod && pods.has(e.pod))
+    const failing = published.filter((e) => podNotReadyReason(pods.get(e.pod!)!)).map((e) => whyNotReady({...e, ready: false}, pods))
+    if (failing.length > 0) return {port, failing, total: published.length}
+  }
+  return undefined
+}
+
 /** EndpointSlices per port: ready/serving/terminating, and for every not-ready endpoint the pod and why. */
 export const endpointsCheck: Check<SvcTarget> = {
   id: 'svc.endpoints',
@@ -61,6 +75,18 @@ export const endpointsCheck: Check<SvcTarget> = {
         remediation: hasSelector(service)
           ? 'check kube-controller-manager: kubectl -n kube-system logs -l component=kube-controller-manager --tail=50 | grep -i endpointslice'
           : `create an EndpointSlice labelled kubernetes.io/service-name=${target.name} in ${target.namespace} (see svc.type)`,
+      }
+    }
+    const published = service.spec?.publishNotReadyAddresses ? publishedButFailing(summary.ports, pods) : undefined
+    if (published) {
+      const {port, failing, total} = published
+      const every = failing.length === total
+      return {
+        status: every ? 'fail' : 'warn',
+        summary: `Service ${name} has publishNotReadyAddresses: true, so its EndpointSlices call ${every ? `every endpoint of port ${portName(port)}` : `${failing.length} of ${total} endpoints of port ${portName(port)}`} ready although ${every ? 'no backend passes' : 'these fail'} readiness: ${failing.slice(0, 3).map((r) => `${r.pod}: ${r.reason}`).join('; ')}`,
+        objects: [...objects, ...failing.slice(0, 5).map((r) => ({kind: 'Pod', namespace: target.namespace, name: r.pod!}))],
+        details: {...details, publishNotReadyAddresses: true, failingReadiness: failing, explains: ['svc.connect', 'svc.dns']},
+        remediation: `kubectl -n ${target.namespace} describe pod ${failing[0]!.pod}   # Events show the failing readiness probe; publishNotReadyAddresses (meant for StatefulSet peer discovery) sends traffic to pods that say they cannot serve`,
       }
     }
     const empty = summary.ports.filter((p) => p.ready === 0)

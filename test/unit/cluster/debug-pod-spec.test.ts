@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {debugPodManifest, nodeDebugPodManifest} from '../../../src/cluster/debug-pod-spec.js'
+import {anchorJobManifest, debugPodManifest, nodeDebugPodManifest} from '../../../src/cluster/debug-pod-spec.js'
 import {podSecurityRejection} from '../../../src/cluster/debug-session.js'
 import type {Pod} from '../../../src/cluster/types.js'
 
@@ -55,6 +55,32 @@ describe('debug pod manifests', () => {
     const pod = nodeDebugPodManifest({...base, namespace: 'kube-system', nodeName: 'node-1'})
     assert.ok(restrictedViolations(pod).includes('host namespaces'))
     assert.ok(restrictedViolations(pod).includes('privileged'))
+  })
+})
+
+describe('the anchor Job that owns the debug pods', () => {
+  // Job semantics from https://kubernetes.io/docs/concepts/workloads/controllers/job/ ("Job termination and
+  // cleanup": activeDeadlineSeconds fails the Job with reason DeadlineExceeded; "TTL mechanism for finished
+  // Jobs": ttlSecondsAfterFinished 0 deletes it as soon as it finishes, cascading to its dependents).
+  const job = anchorJobManifest(base)
+
+  it('never runs a pod, fails at the deadline and is deleted at once by the TTL controller', () => {
+    assert.equal(job.spec!.parallelism, 0)
+    assert.equal(job.spec!.activeDeadlineSeconds, 160)
+    assert.equal(job.spec!.ttlSecondsAfterFinished, 0)
+    assert.equal(job.spec!.backoffLimit, 0)
+  })
+
+  it('carries our labels, and its template would pass Pod Security "restricted" (warn/audit check Job templates)', () => {
+    assert.deepEqual(job.metadata!.labels, {'app.kubernetes.io/managed-by': 'kubectl-netdiag', 'app.kubernetes.io/name': 'netdiag-anchor', 'kubectl-netdiag.io/session': 'ab12cd34'})
+    assert.deepEqual(restrictedViolations({spec: job.spec!.template.spec!}), [])
+  })
+
+  it('pods name it as owner without being its controller (the Job controller would count and delete them)', () => {
+    for (const pod of [debugPodManifest({...base, owner: {name: 'netdiag-ab12cd34-j', uid: 'u-1'}}), nodeDebugPodManifest({...base, nodeName: 'n1', owner: {name: 'netdiag-ab12cd34-j', uid: 'u-1'}})]) {
+      assert.deepEqual(pod.metadata!.ownerReferences, [{apiVersion: 'batch/v1', kind: 'Job', name: 'netdiag-ab12cd34-j', uid: 'u-1'}])
+    }
+    assert.equal(debugPodManifest(base).metadata!.ownerReferences, undefined)
   })
 })
 

@@ -9,7 +9,7 @@ import type {Pod} from '../../../src/cluster/types.js'
 import {NetdiagError} from '../../../src/errors.js'
 import {fakeSocketFactory} from '../../helpers/fake-socket.js'
 import {TEST_SERVER, writeKubeconfig} from '../../helpers/kubeconfig.js'
-import {debugPod} from '../../helpers/pods.js'
+import {anchorJob, debugPod} from '../../helpers/pods.js'
 
 function session(overrides: Partial<ConstructorParameters<typeof DebugSession>[0]> = {}) {
   return new DebugSession({
@@ -27,14 +27,30 @@ function session(overrides: Partial<ConstructorParameters<typeof DebugSession>[0
   })
 }
 
+/** The anchor Job every pod-creating test sees: created first, deleted (or listed) on close. */
+function withAnchor(scope: nock.Scope, namespace = 'shop', name = 'netdiag-ab-j1'): nock.Scope {
+  return scope
+    .post(`/apis/batch/v1/namespaces/${namespace}/jobs`)
+    .reply(201, anchorJob(name, namespace))
+    .delete(`/apis/batch/v1/namespaces/${namespace}/jobs/${name}`)
+    .query(true)
+    .reply(200, {})
+    .get(`/apis/batch/v1/namespaces/${namespace}/jobs`)
+    .query(true)
+    .reply(200, {kind: 'JobList', apiVersion: 'batch/v1', items: []})
+}
+
 describe('DebugSession', () => {
   before(() => nock.disableNetConnect())
   afterEach(() => nock.cleanAll())
   after(() => nock.enableNetConnect())
 
-  it('creates a labelled, self-expiring pod, waits for Running, execs, and deletes it', async () => {
+  it('creates an anchor Job, a labelled pod it owns, waits for Running, execs, and deletes both', async () => {
     let created: Pod | undefined
+    let job: {spec: {parallelism: number; activeDeadlineSeconds: number; ttlSecondsAfterFinished: number}; metadata: {labels: Record<string, string>}} | undefined
     const scope = nock(TEST_SERVER)
+      .post('/apis/batch/v1/namespaces/shop/jobs', (body) => ((job = body), true))
+      .reply(201, anchorJob('netdiag-ab-j1', 'shop'))
       .post('/api/v1/namespaces/shop/pods', (body: Pod) => ((created = body), true))
       .reply(201, debugPod('netdiag-ab-x1', 'shop', 'pending'))
       .get('/api/v1/namespaces/shop/pods/netdiag-ab-x1')
@@ -44,9 +60,15 @@ describe('DebugSession', () => {
       .delete('/api/v1/namespaces/shop/pods/netdiag-ab-x1')
       .query({gracePeriodSeconds: '0'})
       .reply(200, debugPod('netdiag-ab-x1', 'shop', 'running'))
+      .delete('/apis/batch/v1/namespaces/shop/jobs/netdiag-ab-j1')
+      .query({propagationPolicy: 'Background'})
+      .reply(200, anchorJob('netdiag-ab-j1', 'shop'))
       .get('/api/v1/namespaces/shop/pods')
       .query((q) => String(q.labelSelector).startsWith('kubectl-netdiag.io/session='))
       .reply(200, {kind: 'PodList', apiVersion: 'v1', items: []})
+      .get('/apis/batch/v1/namespaces/shop/jobs')
+      .query((q) => String(q.labelSelector).startsWith('kubectl-netdiag.io/session='))
+      .reply(200, {kind: 'JobList', apiVersion: 'batch/v1', items: [anchorJob('netdiag-ab-j1', 'shop')]})
     const s = session()
     const runner = await s.source()
     assert.equal(runner.description, 'debug pod shop/netdiag-ab-x1 on node-1')
@@ -58,7 +80,12 @@ describe('DebugSession', () => {
     const spec = created!.spec!
     assert.equal(created!.metadata!.labels!['app.kubernetes.io/managed-by'], 'kubectl-netdiag')
     assert.equal(created!.metadata!.labels!['kubectl-netdiag.io/session'], s.sessionId)
-    assert.ok(spec.activeDeadlineSeconds! >= 120)
+    assert.ok(spec.activeDeadlineSeconds! >= 119 && spec.activeDeadlineSeconds! <= s.deadlineSeconds)
+    assert.deepEqual(created!.metadata!.ownerReferences, [{apiVersion: 'batch/v1', kind: 'Job', name: 'netdiag-ab-j1', uid: 'b3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d'}])
+    assert.equal(job!.spec.parallelism, 0)
+    assert.equal(job!.spec.ttlSecondsAfterFinished, 0)
+    assert.equal(job!.spec.activeDeadlineSeconds, s.deadlineSeconds)
+    assert.equal(job!.metadata.labels['kubectl-netdiag.io/session'], s.sessionId)
     assert.equal(spec.terminationGracePeriodSeconds, 0)
     assert.equal(spec.containers[0].imagePullPolicy, 'IfNotPresent')
     assert.equal(spec.automountServiceAccountToken, false)
@@ -67,7 +94,7 @@ describe('DebugSession', () => {
   })
 
   it('fails fast with the reason and the flag when the image cannot be pulled, and still deletes the pod', async () => {
-    const scope = nock(TEST_SERVER)
+    const scope = withAnchor(nock(TEST_SERVER))
       .post('/api/v1/namespaces/shop/pods')
       .reply(201, debugPod('netdiag-ab-x2', 'shop', 'pending'))
       .get('/api/v1/namespaces/shop/pods/netdiag-ab-x2')
@@ -90,7 +117,7 @@ describe('DebugSession', () => {
   })
 
   it('gives up on an unschedulable pod after the start timeout with the scheduler message', async () => {
-    nock(TEST_SERVER)
+    withAnchor(nock(TEST_SERVER))
       .post('/api/v1/namespaces/shop/pods')
       .reply(201, debugPod('netdiag-ab-x3', 'shop', 'pending'))
       .get('/api/v1/namespaces/shop/pods/netdiag-ab-x3')
@@ -108,7 +135,7 @@ describe('DebugSession', () => {
   })
 
   it('explains a PodSecurity rejection and suggests --from-pod', async () => {
-    nock(TEST_SERVER)
+    withAnchor(nock(TEST_SERVER), 'locked')
       .post('/api/v1/namespaces/locked/pods')
       .reply(403, {
         kind: 'Status',
@@ -156,11 +183,11 @@ describe('DebugSession', () => {
 
   it('with --keep leaves the pod and says how to remove it', async () => {
     const lines: string[] = []
-    nock(TEST_SERVER).post('/api/v1/namespaces/shop/pods').reply(201, debugPod('netdiag-ab-x5', 'shop', 'running')).get('/api/v1/namespaces/shop/pods/netdiag-ab-x5').reply(200, debugPod('netdiag-ab-x5', 'shop', 'running'))
+    nock(TEST_SERVER).post('/apis/batch/v1/namespaces/shop/jobs').reply(201, anchorJob('netdiag-ab-j1', 'shop')).post('/api/v1/namespaces/shop/pods').reply(201, debugPod('netdiag-ab-x5', 'shop', 'running')).get('/api/v1/namespaces/shop/pods/netdiag-ab-x5').reply(200, debugPod('netdiag-ab-x5', 'shop', 'running'))
     const s = session({keep: true, log: (line) => lines.push(line)})
     await s.source()
     await s.close()
-    assert.ok(lines.some((l) => /kept debug pod shop\/netdiag-ab-x5 .*kubectl netdiag cleanup -n shop/.test(l)))
+    assert.ok(lines.some((l) => /kept debug pod shop\/netdiag-ab-x5 \(--keep\) until its deadline, when the cluster deletes it.*kubectl netdiag cleanup -n shop/.test(l)), lines.join('\n'))
     assert.ok(nock.isDone())
   })
 
@@ -169,6 +196,74 @@ describe('DebugSession', () => {
     assert.equal(child.status, 130, child.stderr)
     assert.match(child.stdout, /exec started/)
     assert.match(child.stdout, /DELETE \/api\/v1\/namespaces\/shop\/pods\/netdiag-int-1/)
+    assert.match(child.stdout, /DELETE \/apis\/batch\/v1\/namespaces\/shop\/jobs\/netdiag-int-j/)
     assert.match(child.stderr, /SIGINT received, deleting debug pods/)
+  })
+
+  it('close() during a pod create that has not answered yet waits for the answer and deletes that pod', async () => {
+    let requestSeen: () => void = () => {}
+    const seen = new Promise<void>((resolve) => (requestSeen = resolve))
+    const scope = withAnchor(nock(TEST_SERVER))
+      .post('/api/v1/namespaces/shop/pods')
+      .delay(300)
+      .reply(function () {
+        requestSeen()
+        return [201, debugPod('netdiag-ab-x6', 'shop', 'pending')]
+      })
+      .get('/api/v1/namespaces/shop/pods/netdiag-ab-x6')
+      .optionally()
+      .reply(200, debugPod('netdiag-ab-x6', 'shop', 'pending'))
+      .delete('/api/v1/namespaces/shop/pods/netdiag-ab-x6')
+      .query({gracePeriodSeconds: '0'})
+      .reply(200, {})
+      .get('/api/v1/namespaces/shop/pods')
+      .query(true)
+      .reply(200, {items: []}) // the sweep lists before the create has landed: only the wait finds the pod
+    const s = session()
+    const starting = s.source().catch((error: unknown) => error)
+    await seen
+    await s.close()
+    await starting
+    scope.done()
+  })
+
+  it('starts nothing once close() has begun, and says why', async () => {
+    const s = session()
+    await s.close()
+    await assert.rejects(s.source(), /interrupted: netdiag is deleting its debug pods/)
+    assert.ok(nock.isDone())
+  })
+
+  it('refuses to create a pod when it cannot create the Job that would delete it after a kill', async () => {
+    const scope = nock(TEST_SERVER)
+      .post('/apis/batch/v1/namespaces/shop/jobs')
+      .reply(403, {kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'jobs.batch is forbidden: User "alice" cannot create resource "jobs" in API group "batch" in the namespace "shop"', reason: 'Forbidden', details: {group: 'batch', kind: 'jobs'}, code: 403})
+      .get('/api/v1/namespaces/shop/pods')
+      .query(true)
+      .reply(200, {items: []})
+      .get('/apis/batch/v1/namespaces/shop/jobs')
+      .query(true)
+      .reply(200, {items: []})
+    const s = session()
+    await assert.rejects(s.source(), /cannot create the Job that makes our debug pods in namespace shop delete themselves if netdiag is killed .*grant create on jobs\.batch/)
+    await s.close()
+    scope.done()
+  })
+
+  it('NETDIAG_DEADLINE_SECONDS shortens the deadline of the Job and its pods; malformed values are bad input', () => {
+    const saved = process.env.NETDIAG_DEADLINE_SECONDS
+    try {
+      process.env.NETDIAG_DEADLINE_SECONDS = '25'
+      const s = session()
+      assert.equal(s.deadlineSeconds, 25)
+      void s.close()
+      for (const bad of ['9', '2m', '-30', '1.5']) {
+        process.env.NETDIAG_DEADLINE_SECONDS = bad
+        assert.throws(() => session(), (error: unknown) => error instanceof NetdiagError && error.exitCode === 2 && /NETDIAG_DEADLINE_SECONDS must be a whole number of seconds, at least 10/.test(error.message))
+      }
+    } finally {
+      if (saved === undefined) delete process.env.NETDIAG_DEADLINE_SECONDS
+      else process.env.NETDIAG_DEADLINE_SECONDS = saved
+    }
   })
 })

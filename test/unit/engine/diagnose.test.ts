@@ -36,6 +36,30 @@ describe('diagnose', () => {
     assert.deepEqual(d.findings, ['a.fail', 'a.warn'])
   })
 
+  it('a check that explains a failure outranks it, even when it has more prerequisites or is a higher layer', () => {
+    const checks = [{id: 'dns.pods'}, {id: 'dns.corefile', dependsOn: ['dns.pods']}]
+    const d = diagnose(checks, [outcome('dns.pods', 'fail'), outcome('dns.corefile', 'fail', 'service', {details: {explains: ['dns.pods']}})])
+    assert.equal(d.rootCause?.checkId, 'dns.corefile')
+    assert.deepEqual(d.findings, ['dns.corefile', 'dns.pods'])
+  })
+
+  it('a warning that explains a failed symptom becomes the root cause; one that explains a pass stays a warning', () => {
+    const checks = [{id: 'dns.pod-config'}, {id: 'dns.probe.internal', symptom: true}, {id: 'dns.nodelocal'}]
+    const objects = [{kind: 'Pod', namespace: 'shop', name: 'web-0'}]
+    const confirmed = diagnose(checks, [outcome('dns.pod-config', 'warn', 'dns', {objects, details: {explains: ['dns.probe.internal']}}), outcome('dns.probe.internal', 'fail'), outcome('dns.nodelocal', 'warn')])
+    assert.equal(confirmed.rootCause?.checkId, 'dns.pod-config')
+    assert.deepEqual(confirmed.rootCause?.objects, objects)
+    assert.deepEqual(confirmed.findings, ['dns.pod-config', 'dns.probe.internal', 'dns.nodelocal'])
+    const unconfirmed = diagnose(checks, [outcome('dns.pod-config', 'warn', 'dns', {details: {explains: ['dns.probe.internal']}}), outcome('dns.probe.internal', 'pass')])
+    assert.equal(unconfirmed.rootCause, null)
+  })
+
+  it('explanations that point at each other, or at themselves, fall back to the ordinary ranking', () => {
+    const checks = [{id: 'a'}, {id: 'b', dependsOn: ['a']}]
+    const d = diagnose(checks, [outcome('a', 'fail', 'dns', {details: {explains: ['b', 'a']}}), outcome('b', 'fail', 'dns', {details: {explains: ['a']}})])
+    assert.equal(d.rootCause?.checkId, 'a')
+  })
+
   it('has no root cause without a failure', () => {
     assert.equal(diagnose([{id: 'a.w'}], [outcome('a.w', 'warn')]).rootCause, null)
   })

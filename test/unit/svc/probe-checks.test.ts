@@ -124,4 +124,94 @@ describe('svc.dns', () => {
     assert.equal(r.status, 'pass', r.summary)
     assert.equal((r.details as {clusterDomain: string}).clusterDomain, 'corp.example')
   })
+  describe('an ExternalName whose target does not resolve', () => {
+    const external = service({name: 'billing', spec: {type: 'ExternalName', externalName: 'billing.nothing.invalid', clusterIP: undefined, clusterIPs: undefined, selector: undefined, ports: undefined}})
+    const externalCluster = [namespace('shop'), external]
+    const target = {namespace: 'shop', name: 'billing'}
+    const notFound = {exitCode: 2}
+    const lookupsFail = {
+      'cat /etc/resolv.conf': resolv,
+      'getent hosts billing': notFound,
+      'getent hosts billing.shop': notFound,
+      'getent hosts billing.shop.svc.cluster.local.': notFound,
+      'getent hosts billing.nothing.invalid': notFound,
+    }
+    // dig 9.18 from netshoot against CoreDNS 1.11.3: the kubernetes plugin answers the CNAME, the target is NXDOMAIN.
+    const cnameAnswer = `
+; <<>> DiG 9.18.25 <<>> +time=2 +tries=1 billing.shop.svc.cluster.local. A
+;; global options: +cmd
+;; Got answer:
+;; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 28412
+;; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 1, ADDITIONAL: 1
+;; WARNING: recursion requested but not available
+
+;; OPT PSEUDOSECTION:
+; EDNS: version: 0, flags:; udp: 1232
+;; QUESTION SECTION:
+;billing.shop.svc.cluster.local.	IN	A
+
+;; ANSWER SECTION:
+billing.shop.svc.cluster.local.	30 IN	CNAME	billing.nothing.invalid.
+
+;; AUTHORITY SECTION:
+.			30	IN	SOA	a.root-servers.net. nstld.verisign-grs.com. 2024112000 1800 900 604800 86400
+
+;; Query time: 4 msec
+;; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)
+;; WHEN: Tue Dec 01 13:05:11 UTC 2026
+;; MSG SIZE  rcvd: 163
+`
+    it('cluster DNS answers the CNAME: the target is named as what fails, not cluster DNS', async () => {
+      const runner = fakeRunner({...lookupsFail, 'dig +time=2 +tries=1 billing.shop.svc.cluster.local. A': {exitCode: 0, stdout: cnameAnswer}})
+      const r = await dnsCheck.run(context(runner, externalCluster, target))
+      assert.equal(r.status, 'fail')
+      assert.match(r.summary, /^cluster DNS answers billing\.shop\.svc\.cluster\.local\. with the CNAME billing\.nothing\.invalid \(ExternalName\), but billing\.nothing\.invalid itself does not resolve \(not found\)/)
+      assert.doesNotMatch(r.summary, /cluster DNS is not answering/)
+      assert.deepEqual(r.objects, [{kind: 'Service', namespace: 'shop', name: 'billing'}])
+      assert.match(r.remediation!, /patch svc billing -p '\{"spec":\{"externalName":"NAME"\}\}'/)
+    })
+    it('no CNAME comes back: cluster DNS stays the suspect, and the report says what dig saw', async () => {
+      const timeout = ';; communications error to 10.96.0.10#53: timed out\n\n; <<>> DiG 9.18.25 <<>> +time=2 +tries=1 billing.shop.svc.cluster.local. A\n;; global options: +cmd\n;; no servers could be reached\n'
+      const runner = fakeRunner({...lookupsFail, 'dig +time=2 +tries=1 billing.shop.svc.cluster.local. A': {exitCode: 9, stdout: timeout}})
+      const r = await dnsCheck.run(context(runner, externalCluster, target))
+      assert.equal(r.status, 'fail')
+      assert.match(r.summary, /cluster DNS returned no CNAME for it \(timeout .*billing\.nothing\.invalid does not resolve either .*: cluster DNS is not answering for this pod$/)
+      assert.equal(r.remediation, 'kubectl netdiag dns -n shop')
+    })
+  })
+
+  it('a headless answer too large for UDP whose TCP retry fails names the truncation, not "cluster DNS"', async () => {
+    const headless = service({spec: {clusterIP: 'None', clusterIPs: ['None']}})
+    const many = backendPods()
+    const truncated = `
+; <<>> DiG 9.18.25 <<>> +time=2 +tries=1 +ignore backend.shop.svc.cluster.local. A
+;; global options: +cmd
+;; Got answer:
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 5120
+;; flags: qr aa tc rd; QUERY: 1, ANSWER: 72, AUTHORITY: 0, ADDITIONAL: 1
+
+;; QUESTION SECTION:
+;backend.shop.svc.cluster.local.	IN	A
+
+;; ANSWER SECTION:
+backend.shop.svc.cluster.local.	5 IN A	10.244.1.23
+backend.shop.svc.cluster.local.	5 IN A	10.244.2.31
+
+;; Query time: 2 msec
+;; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)
+;; MSG SIZE  rcvd: 1232
+`
+    const hang = {exitCode: 124, timedOut: true}
+    const runner = fakeRunner({
+      'cat /etc/resolv.conf': resolv,
+      'getent hosts backend': hang,
+      'getent hosts backend.shop': hang,
+      'getent hosts backend.shop.svc.cluster.local.': hang,
+      'dig +time=2 +tries=1 +ignore backend.shop.svc.cluster.local. A': {stdout: truncated},
+    })
+    const r = await dnsCheck.run(context(runner, [namespace('shop'), headless, ...many, endpointSlice(many)]))
+    assert.equal(r.status, 'fail')
+    assert.match(r.summary, /does not fit a UDP datagram \(truncated, 2 records in the UDP reply\) and the resolver's retry over TCP gets no answer/)
+    assert.match(r.remediation!, /53\/TCP/)
+  })
 })
