@@ -11,6 +11,13 @@ import type {
   Node,
   Pod,
   Service,
+  Ingress,
+  IngressClass,
+  Gateway,
+  GatewayClass,
+  Route,
+  RouteKind,
+  ReferenceGrant,
 } from './types.js'
 
 /**
@@ -39,6 +46,20 @@ export interface ClusterView {
   listEvents(namespace: string, options?: ListOptions): Promise<Event[]>
   /** Live only: the log tail of one container. A snapshot view throws OfflineError. */
   podLogs(namespace: string, pod: string, options: {container?: string; sinceSeconds?: number; tailLines?: number; previous?: boolean}): Promise<string>
+  // --- Ingress and Gateway API (kubectl netdiag ingress / route) ---
+  // Gateway API kinds: a live cluster that does not serve the kind throws NotServedError (unknown, never empty).
+  listIngresses(namespace: string | undefined): Promise<Ingress[]>
+  getIngress(namespace: string, name: string): Promise<Ingress | undefined>
+  listIngressClasses(): Promise<IngressClass[]>
+  getGatewayClass(name: string): Promise<GatewayClass | undefined>
+  getGateway(namespace: string, name: string): Promise<Gateway | undefined>
+  getRoute(kind: RouteKind, namespace: string, name: string): Promise<Route | undefined>
+  listReferenceGrants(namespace: string): Promise<ReferenceGrant[]>
+  /** Whether a Secret exists, from its metadata only (PartialObjectMetadata): its data is never requested. Live only. */
+  secretExists(namespace: string, name: string): Promise<boolean>
+  /** Snapshot only: whether the snapshot holds any object of this kind (a snapshot without one says nothing about it). */
+  holdsKind?(kind: string): boolean
+  // --- end Ingress and Gateway API ---
   /** Snapshot only: the first malformed object met while answering (its checks errored), so the run exits 2. */
   damage?(): Error | undefined
 }
