@@ -54,6 +54,8 @@ export interface ObjectRef {
   kind: string
   namespace?: string
   name: string
+  /** For kinds outside the core groups (Ingress, Gateway API), so they are not mistaken for another group's kind. */
+  apiVersion?: string
 }
 
 /** Selectors in the API's string syntax, passed through to list calls (and evaluated locally offline). */
