@@ -183,8 +183,20 @@ export class LiveClusterView implements ClusterView {
     return this.get<Route>(await this.gatewayResource(ROUTE_PLURALS[kind]), namespace, name)
   }
 
-  async listReferenceGrants(namespace: string) {
+  async listReferenceGrants(namespace: string | undefined) {
     return this.list<ReferenceGrant>(await this.gatewayResource('referencegrants'), namespace)
+  }
+
+  async listGatewayClasses() {
+    return this.list<GatewayClass>(await this.gatewayResource('gatewayclasses'), undefined)
+  }
+
+  async listGateways(namespace: string | undefined) {
+    return this.list<Gateway>(await this.gatewayResource('gateways'), namespace)
+  }
+
+  async listRoutes(kind: RouteKind, namespace: string | undefined) {
+    return this.list<Route>(await this.gatewayResource(ROUTE_PLURALS[kind]), namespace)
   }
 
   /** GET with Accept: PartialObjectMetadata, so the API server returns metadata and never the Secret's data. */

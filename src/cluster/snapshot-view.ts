@@ -156,8 +156,20 @@ export class SnapshotClusterView implements ClusterView {
     return this.inGroup<Route>(kind, GATEWAY_GROUP, namespace, name)[0]
   }
 
-  async listReferenceGrants(namespace: string) {
+  async listReferenceGrants(namespace: string | undefined) {
     return this.inGroup<ReferenceGrant>('ReferenceGrant', GATEWAY_GROUP, namespace)
+  }
+
+  async listGatewayClasses() {
+    return this.inGroup<GatewayClass>('GatewayClass', GATEWAY_GROUP, undefined)
+  }
+
+  async listGateways(namespace: string | undefined) {
+    return this.inGroup<Gateway>('Gateway', GATEWAY_GROUP, namespace)
+  }
+
+  async listRoutes(kind: RouteKind, namespace: string | undefined) {
+    return this.inGroup<Route>(kind, GATEWAY_GROUP, namespace)
   }
 
   async secretExists(): Promise<boolean> {

@@ -54,7 +54,10 @@ export interface ClusterView {
   getGatewayClass(name: string): Promise<GatewayClass | undefined>
   getGateway(namespace: string, name: string): Promise<Gateway | undefined>
   getRoute(kind: RouteKind, namespace: string, name: string): Promise<Route | undefined>
-  listReferenceGrants(namespace: string): Promise<ReferenceGrant[]>
+  listReferenceGrants(namespace: string | undefined): Promise<ReferenceGrant[]>
+  listGatewayClasses(): Promise<GatewayClass[]>
+  listGateways(namespace: string | undefined): Promise<Gateway[]>
+  listRoutes(kind: RouteKind, namespace: string | undefined): Promise<Route[]>
   /** Whether a Secret exists, from its metadata only (PartialObjectMetadata): its data is never requested. Live only. */
   secretExists(namespace: string, name: string): Promise<boolean>
   /** Snapshot only: whether the snapshot holds any object of this kind (a snapshot without one says nothing about it). */
