@@ -21,13 +21,14 @@ export class RawApiClient {
     private readonly log?: ApiLog,
   ) {}
 
-  async get<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}, as: 'json' | 'text' = 'json'): Promise<T> {
+  async get<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}, as: 'json' | 'text' = 'json', headers: Record<string, string> = {}): Promise<T> {
     const options = await this.credentials()
     const search = new URLSearchParams()
     for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(key, String(value))
     const url = `${this.connection.server.replace(/\/$/, '')}${path}${search.size > 0 ? `?${search}` : ''}`
     const started = Date.now()
-    const response = await fetch(url, {...(options as object), method: 'GET'})
+    const base = options as {headers?: Record<string, string>}
+    const response = await fetch(url, {...(base as object), method: 'GET', ...(Object.keys(headers).length ? {headers: {...base.headers, ...headers}} : {})})
     const body = await response.text()
     // The URL and status only: headers (tokens) and bodies (object data) are never logged.
     if (this.log && this.log.level >= 6) {

@@ -18,7 +18,15 @@ import type {
   PolicyObject,
   PolicyResource,
   Service,
+  Ingress,
+  IngressClass,
+  Gateway,
+  GatewayClass,
+  Route,
+  RouteKind,
+  ReferenceGrant,
 } from './types.js'
+import {GATEWAY_GROUP, NotServedError} from './not-served.js'
 import type {ClusterView} from './view.js'
 
 interface Resource {
@@ -43,7 +51,23 @@ export const RESOURCES = {
   networkpolicies: r('/apis/networking.k8s.io/v1', 'networkpolicies', 'networking.k8s.io/v1', 'NetworkPolicy'),
   deployments: r('/apis/apps/v1', 'deployments', 'apps/v1', 'Deployment'),
   daemonsets: r('/apis/apps/v1', 'daemonsets', 'apps/v1', 'DaemonSet'),
+  ingresses: r('/apis/networking.k8s.io/v1', 'ingresses', 'networking.k8s.io/v1', 'Ingress'),
+  ingressclasses: r('/apis/networking.k8s.io/v1', 'ingressclasses', 'networking.k8s.io/v1', 'IngressClass', false),
+  secrets: r(CORE, 'secrets', 'v1', 'Secret'),
 } as const
+
+// --- Ingress and Gateway API: kinds, and the versions tried in order (ReferenceGrant is v1beta1 on older CRDs) ---
+const GATEWAY_VERSIONS = ['v1', 'v1beta1']
+const GATEWAY_KINDS = {
+  gatewayclasses: {kind: 'GatewayClass', namespaced: false},
+  gateways: {kind: 'Gateway', namespaced: true},
+  httproutes: {kind: 'HTTPRoute', namespaced: true},
+  grpcroutes: {kind: 'GRPCRoute', namespaced: true},
+  referencegrants: {kind: 'ReferenceGrant', namespaced: true},
+} as const
+type GatewayPlural = keyof typeof GATEWAY_KINDS
+const ROUTE_PLURALS: Record<RouteKind, GatewayPlural> = {HTTPRoute: 'httproutes', GRPCRoute: 'grpcroutes'}
+// --- end Ingress and Gateway API ---
 
 /**
  * The live API, read-only. Each distinct call is made once per run (the promise is cached), lists use the
@@ -167,6 +191,86 @@ export class LiveClusterView implements ClusterView {
       this.api.get<string>(path, options, 'text'),
     )
   }
+
+  // --- Ingress and Gateway API (kubectl netdiag ingress / route) ---
+  listIngresses(namespace: string | undefined) {
+    return this.list<Ingress>(RESOURCES.ingresses, namespace)
+  }
+
+  getIngress(namespace: string, name: string) {
+    return this.get<Ingress>(RESOURCES.ingresses, namespace, name)
+  }
+
+  listIngressClasses() {
+    return this.list<IngressClass>(RESOURCES.ingressclasses, undefined)
+  }
+
+  async getGatewayClass(name: string) {
+    return this.get<GatewayClass>(await this.gatewayResource('gatewayclasses'), undefined, name)
+  }
+
+  async getGateway(namespace: string, name: string) {
+    return this.get<Gateway>(await this.gatewayResource('gateways'), namespace, name)
+  }
+
+  async getRoute(kind: RouteKind, namespace: string, name: string) {
+    return this.get<Route>(await this.gatewayResource(ROUTE_PLURALS[kind]), namespace, name)
+  }
+
+  async listReferenceGrants(namespace: string | undefined) {
+    return this.list<ReferenceGrant>(await this.gatewayResource('referencegrants'), namespace)
+  }
+
+  async listGatewayClasses() {
+    return this.list<GatewayClass>(await this.gatewayResource('gatewayclasses'), undefined)
+  }
+
+  async listGateways(namespace: string | undefined) {
+    return this.list<Gateway>(await this.gatewayResource('gateways'), namespace)
+  }
+
+  async listRoutes(kind: RouteKind, namespace: string | undefined) {
+    return this.list<Route>(await this.gatewayResource(ROUTE_PLURALS[kind]), namespace)
+  }
+
+  /** GET with Accept: PartialObjectMetadata, so the API server returns metadata and never the Secret's data. */
+  secretExists(namespace: string, name: string): Promise<boolean> {
+    const path = `${CORE}/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`
+    return this.call(`secret-meta|${namespace}|${name}`, {verb: 'get', resource: 'secrets', namespace, name}, async () => {
+      try {
+        await this.api.get(path, {}, 'json', {Accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'})
+        return true
+      } catch (error) {
+        if (isNotFound(error)) return false
+        throw error
+      }
+    })
+  }
+
+  /** The first served version of a Gateway API kind, by discovery; NotServedError when no version serves it. */
+  private gatewayResource(plural: GatewayPlural): Promise<Resource> {
+    const {kind, namespaced} = GATEWAY_KINDS[plural]
+    return this.call(`gateway-resource|${plural}`, {verb: 'get', resource: `${GATEWAY_GROUP} discovery`}, async () => {
+      for (const version of GATEWAY_VERSIONS) {
+        const served = await this.servedResources(version)
+        if (served.has(plural)) return r(`/apis/${GATEWAY_GROUP}/${version}`, plural, `${GATEWAY_GROUP}/${version}`, kind, namespaced)
+      }
+      throw new NotServedError(`${kind}.${GATEWAY_GROUP}`)
+    })
+  }
+
+  private servedResources(version: string): Promise<Set<string>> {
+    return this.call(`discovery|${GATEWAY_GROUP}/${version}`, {verb: 'get', resource: `${GATEWAY_GROUP}/${version} discovery`}, async () => {
+      try {
+        const list = await this.api.get<{resources?: Array<{name?: string}>}>(`/apis/${GATEWAY_GROUP}/${version}`)
+        return new Set((list.resources ?? []).map((res) => res.name ?? ''))
+      } catch (error) {
+        if (isNotFound(error)) return new Set<string>()
+        throw error
+      }
+    })
+  }
+  // --- end Ingress and Gateway API ---
 
   private list<T>(resource: Resource, namespace: string | undefined, options: ListOptions = {}, group = ''): Promise<T[]> {
     const path = namespace && resource.namespaced ? `${resource.prefix}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${resource.prefix}/${resource.plural}`

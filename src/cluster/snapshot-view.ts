@@ -20,7 +20,15 @@ import type {
   PolicyResource,
   Service,
   SnapshotKind,
+  Ingress,
+  IngressClass,
+  Gateway,
+  GatewayClass,
+  Route,
+  RouteKind,
+  ReferenceGrant,
 } from './types.js'
+import {GATEWAY_GROUP, INGRESS_GROUP} from './not-served.js'
 import type {ClusterView, DataGap} from './view.js'
 
 const ALL = '*'
@@ -163,6 +171,61 @@ export class SnapshotClusterView implements ClusterView {
   async podLogs(): Promise<string> {
     throw new OfflineError('pod logs')
   }
+
+  // --- Ingress and Gateway API (kubectl netdiag ingress / route): kind and apiVersion group both match ---
+  async listIngresses(namespace: string | undefined) {
+    return this.inGroup<Ingress>('Ingress', INGRESS_GROUP, namespace)
+  }
+
+  async getIngress(namespace: string, name: string) {
+    return this.inGroup<Ingress>('Ingress', INGRESS_GROUP, namespace, name)[0]
+  }
+
+  async listIngressClasses() {
+    return this.inGroup<IngressClass>('IngressClass', INGRESS_GROUP, undefined)
+  }
+
+  async getGatewayClass(name: string) {
+    return this.inGroup<GatewayClass>('GatewayClass', GATEWAY_GROUP, undefined, name)[0]
+  }
+
+  async getGateway(namespace: string, name: string) {
+    return this.inGroup<Gateway>('Gateway', GATEWAY_GROUP, namespace, name)[0]
+  }
+
+  async getRoute(kind: RouteKind, namespace: string, name: string) {
+    return this.inGroup<Route>(kind, GATEWAY_GROUP, namespace, name)[0]
+  }
+
+  async listReferenceGrants(namespace: string | undefined) {
+    return this.inGroup<ReferenceGrant>('ReferenceGrant', GATEWAY_GROUP, namespace)
+  }
+
+  async listGatewayClasses() {
+    return this.inGroup<GatewayClass>('GatewayClass', GATEWAY_GROUP, undefined)
+  }
+
+  async listGateways(namespace: string | undefined) {
+    return this.inGroup<Gateway>('Gateway', GATEWAY_GROUP, namespace)
+  }
+
+  async listRoutes(kind: RouteKind, namespace: string | undefined) {
+    return this.inGroup<Route>(kind, GATEWAY_GROUP, namespace)
+  }
+
+  async secretExists(): Promise<boolean> {
+    throw new OfflineError('a Secret (snapshots never hold Secrets)')
+  }
+
+  holdsKind(kind: string): boolean {
+    return this.byNamespace.has(kind as SnapshotKind)
+  }
+
+  private inGroup<T>(kind: SnapshotKind, group: string, namespace: string | undefined, name?: string): T[] {
+    const objects = this.list<SnapshotObject>(kind, namespace, name === undefined ? {} : {fieldSelector: `metadata.name=${name}`})
+    return objects.filter((o) => (o.apiVersion ?? '').split('/')[0] === group) as T[]
+  }
+  // --- end Ingress and Gateway API ---
 
   /**
    * One object once, however often the files hold it (`--snapshot a.json --snapshot b.json` with overlapping

@@ -22,6 +22,19 @@ export type {
   V1ServicePort as ServicePort,
 } from '@kubernetes/client-node'
 
+// --- Ingress and Gateway API (kubectl netdiag ingress / route) ---
+export type {
+  V1HTTPIngressPath as IngressPath,
+  V1Ingress as Ingress,
+  V1IngressBackend as IngressBackend,
+  V1IngressClass as IngressClass,
+  V1IngressRule as IngressRule,
+} from '@kubernetes/client-node'
+export type * from './gateway-types.js'
+/** Snapshot kinds of the Ingress and Gateway API groups (matched by apiVersion group too: Istio also has a Gateway). */
+export const ROUTING_SNAPSHOT_KINDS = ['Ingress', 'IngressClass', 'Gateway', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant'] as const
+// --- end Ingress and Gateway API ---
+
 /** The kinds a snapshot may carry, keyed by the `kind` field of each item. */
 export const SNAPSHOT_KINDS = [
   'Namespace',
@@ -44,6 +57,7 @@ export const SNAPSHOT_KINDS = [
   'StagedNetworkPolicy',
   'StagedGlobalNetworkPolicy',
   'StagedKubernetesNetworkPolicy',
+  ...ROUTING_SNAPSHOT_KINDS,
 ] as const
 export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
 
@@ -51,6 +65,8 @@ export interface ObjectRef {
   kind: string
   namespace?: string
   name: string
+  /** For kinds outside the core groups (Ingress, Gateway API), so they are not mistaken for another group's kind. */
+  apiVersion?: string
 }
 
 /** Selectors in the API's string syntax, passed through to list calls (and evaluated locally offline). */

@@ -14,6 +14,13 @@ import type {
   PolicyResource,
   Service,
   SnapshotKind,
+  Ingress,
+  IngressClass,
+  Gateway,
+  GatewayClass,
+  Route,
+  RouteKind,
+  ReferenceGrant,
 } from './types.js'
 
 /** What the input lacks, and what would settle the question it leaves open. */
@@ -64,6 +71,23 @@ export interface ClusterView {
    * lacks nothing (a refused read is an error of its own). Checks answer "unknown" on a gap, never a verdict.
    */
   lacks?(kind: SnapshotKind, namespace?: string): DataGap | undefined
+  // --- Ingress and Gateway API (kubectl netdiag ingress / route) ---
+  // Gateway API kinds: a live cluster that does not serve the kind throws NotServedError (unknown, never empty).
+  listIngresses(namespace: string | undefined): Promise<Ingress[]>
+  getIngress(namespace: string, name: string): Promise<Ingress | undefined>
+  listIngressClasses(): Promise<IngressClass[]>
+  getGatewayClass(name: string): Promise<GatewayClass | undefined>
+  getGateway(namespace: string, name: string): Promise<Gateway | undefined>
+  getRoute(kind: RouteKind, namespace: string, name: string): Promise<Route | undefined>
+  listReferenceGrants(namespace: string | undefined): Promise<ReferenceGrant[]>
+  listGatewayClasses(): Promise<GatewayClass[]>
+  listGateways(namespace: string | undefined): Promise<Gateway[]>
+  listRoutes(kind: RouteKind, namespace: string | undefined): Promise<Route[]>
+  /** Whether a Secret exists, from its metadata only (PartialObjectMetadata): its data is never requested. Live only. */
+  secretExists(namespace: string, name: string): Promise<boolean>
+  /** Snapshot only: whether the snapshot holds any object of this kind (a snapshot without one says nothing about it). */
+  holdsKind?(kind: string): boolean
+  // --- end Ingress and Gateway API ---
   /** The first malformed object met while answering (its checks errored), so the run exits 2. */
   damage?(): Error | undefined
   /** A check met an object it cannot understand (a malformed policy): the run ends with that error, exit 2. */

@@ -1,7 +1,9 @@
 import Cleanup from './cleanup.js'
 import Dns from './dns.js'
+import IngressCommand from './ingress.js'
 import NodeCommand from './node.js'
 import Path from './path.js'
+import RouteCommand from './route.js'
 import Snapshot from './snapshot.js'
 import Svc from './svc.js'
 
@@ -13,8 +15,10 @@ import Svc from './svc.js'
 export const COMMANDS = {
   cleanup: Cleanup,
   dns: Dns,
+  ingress: IngressCommand,
   node: NodeCommand,
   path: Path,
+  route: RouteCommand,
   snapshot: Snapshot,
   svc: Svc,
 }

@@ -4,8 +4,10 @@ import {describe, it} from 'node:test'
 import {parseAllDocuments} from 'yaml'
 
 import {dnsPlan} from '../../src/checks/dns/plan.js'
+import {ingressPlan} from '../../src/checks/ingress/plan.js'
 import {nodePlan} from '../../src/checks/node/plan.js'
 import {pathPlan} from '../../src/checks/path/plan.js'
+import {routePlan} from '../../src/checks/route/plan.js'
 import {svcPlan} from '../../src/checks/svc/plan.js'
 import type {AccessRequirement} from '../../src/cluster/access.js'
 import type {Check} from '../../src/engine/types.js'
@@ -44,6 +46,10 @@ const declared: Array<[string, AccessRequirement[]]> = [
   ['svc --from-pod', requirements(svcPlan(), {namespace: 'shop', name: 'backend', fromPod: 'web-0'} as never)],
   ['path', requirements(pathPlan(), {from: 'shop/a', to: 'db/b', probeMode: 'ephemeral', portsFrom: 'none'} as never)],
   ['path --probe-mode pod', requirements(pathPlan(), {from: 'shop/a', to: 'db/b', probeMode: 'pod', portsFrom: 'none'} as never)],
+  // Secrets are deliberately not granted: ingress.tls.secret is then skipped as forbidden.
+  ['ingress', requirements(ingressPlan(), {namespace: 'shop', name: 'web'} as never).filter((r) => r.resource !== 'secrets')],
+  ['route', requirements(routePlan(), {namespace: 'shop', name: 'store', kind: 'HTTPRoute'} as never)],
+  ['route --kind GRPCRoute', requirements(routePlan(), {namespace: 'shop', name: 'echo', kind: 'GRPCRoute'} as never)],
   ['node', requirements(nodePlan(), {nodes: ['n1', 'n2'], nodeNamespace: 'kube-system'} as never)],
   [
     'snapshot',

@@ -1,0 +1,30 @@
+import type {Check} from '../../engine/types.js'
+import {backendChecks} from '../backends.js'
+import {addressCheck} from './address.js'
+import {annotationsCheck} from './annotations.js'
+import {classCheck} from './class.js'
+import {ingressControllerCheck} from './controller.js'
+import {ingressBackends} from './facts.js'
+import {ingressPolicyCheck} from './policy.js'
+import {ruleCheck} from './rule.js'
+import type {IngressTarget} from './target.js'
+import {tlsCheck} from './tls.js'
+import {tlsSecretCheck} from './tls-secret.js'
+
+/**
+ * `kubectl netdiag ingress`, in the order a request travels: the class and its controller, the address, the
+ * rule for the host and path, TLS, then the backend Service (the svc checks), then policy from the controller.
+ */
+export function ingressPlan(): Check<IngressTarget>[] {
+  return [
+    classCheck,
+    ingressControllerCheck,
+    addressCheck,
+    ruleCheck,
+    annotationsCheck,
+    tlsCheck,
+    tlsSecretCheck,
+    ...backendChecks<IngressTarget>('ingress', ingressBackends, ['ingress.rule']),
+    ingressPolicyCheck,
+  ]
+}

@@ -1,0 +1,31 @@
+import type {Check} from '../../engine/types.js'
+import {backendChecks} from '../backends.js'
+import {attachCheck} from './attach.js'
+import {backendRefsCheck} from './backend-refs.js'
+import {routeControllerCheck} from './controller.js'
+import {routeBackends} from './facts.js'
+import {gatewayCheck} from './gateway.js'
+import {gatewayClassCheck} from './gateway-class.js'
+import {matchCheck} from './match.js'
+import {routePolicyCheck} from './policy.js'
+import {statusCheck} from './status.js'
+import type {RouteTarget} from './target.js'
+
+/**
+ * `kubectl netdiag route`: the GatewayClass before the Gateway (a class nobody accepts explains a Gateway nobody
+ * programs), the listeners before the status that reports on them, then the rule, the backendRefs and the
+ * backend Services (the svc checks), then policy from the controller.
+ */
+export function routePlan(): Check<RouteTarget>[] {
+  return [
+    gatewayClassCheck,
+    gatewayCheck,
+    routeControllerCheck,
+    attachCheck,
+    statusCheck,
+    matchCheck,
+    backendRefsCheck,
+    ...backendChecks<RouteTarget>('route', routeBackends, ['route.match', 'route.backend-refs']),
+    routePolicyCheck,
+  ]
+}
