@@ -82,6 +82,8 @@ export class SnapshotClusterView implements ClusterView {
       else for (const bucket of index.keys()) if (bucket !== ALL) names.add(bucket)
     }
     return [...names].sort()
+  }
+
   reportMalformed(error: Error): void {
     this.malformed ??= error
   }
@@ -298,6 +300,8 @@ function sameObject(a: SnapshotEntry, b: SnapshotEntry): boolean {
   if (a.uid && b.uid && a.uid !== b.uid) return false
   if (a.raw && b.raw && a.raw() === b.raw()) return true
   return isDeepStrictEqual(a.object(), b.object())
+}
+
 /** The group of an apiVersion ("networking.k8s.io/v1" -> "networking.k8s.io"); items without one get the fallback. */
 function apiGroupOf(apiVersion: unknown, fallback: string): string {
   if (typeof apiVersion !== 'string' || apiVersion === '') return fallback
