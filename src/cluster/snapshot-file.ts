@@ -17,6 +17,8 @@ const HOW_TO_MAKE = 'create one with: kubectl netdiag snapshot > cluster.json'
 /** One object of a snapshot, parsed when first asked for (see snapshot-index.ts). */
 export interface SnapshotEntry {
   readonly kind: SnapshotKind
+  /** As the file has it (for a raw typed list, the list's); absent when neither says. */
+  readonly apiVersion?: string
   readonly namespace?: string
   readonly name: string
   readonly uid?: string
@@ -154,11 +156,19 @@ function refuseYaml(bytes: Buffer, name: string): void {
 /** An already parsed object as an entry. */
 export function parsedEntry(object: SnapshotObject): SnapshotEntry {
   const uid = (object.metadata as {uid?: unknown} | undefined)?.uid
-  return {kind: object.kind, namespace: object.metadata?.namespace, name: object.metadata?.name ?? '', ...(typeof uid === 'string' ? {uid} : {}), object: () => object}
+  return {
+    kind: object.kind,
+    ...(typeof object.apiVersion === 'string' ? {apiVersion: object.apiVersion} : {}),
+    namespace: object.metadata?.namespace,
+    name: object.metadata?.name ?? '',
+    ...(typeof uid === 'string' ? {uid} : {}),
+    object: () => object,
+  }
 }
 
 class LazyEntry implements SnapshotEntry {
   readonly kind: SnapshotKind
+  readonly apiVersion?: string
   readonly namespace?: string
   readonly name: string
   readonly uid?: string
@@ -170,6 +180,7 @@ class LazyEntry implements SnapshotEntry {
     private readonly path: string,
   ) {
     this.kind = item.kind as SnapshotKind
+    if (item.apiVersion !== undefined) this.apiVersion = item.apiVersion
     this.namespace = item.namespace
     this.name = item.name
     this.uid = item.uid
@@ -195,6 +206,7 @@ class LazyEntry implements SnapshotEntry {
       throw badInput(`snapshot ${this.path} is not valid JSON (line ${line}: ${(error as Error).message.split('\n')[0]}); ${HOW_TO_MAKE}`)
     }
     object.kind ??= this.kind
+    if (this.apiVersion !== undefined) object.apiVersion ??= this.apiVersion
     return (this.parsed = object)
   }
 }
@@ -227,6 +239,8 @@ function collect(document: unknown, path: string, into: SnapshotObject[], topLev
     const itemKind = object.kind === 'List' ? undefined : object.kind.slice(0, -'List'.length)
     for (const item of object.items as Array<Record<string, unknown>>) {
       if (item && typeof item === 'object' && typeof item.kind !== 'string' && itemKind) item.kind = itemKind
+      // kubectl's List is "v1" whatever it holds: only a typed list's version speaks for its items.
+      if (item && typeof item === 'object' && item.apiVersion === undefined && itemKind && typeof object.apiVersion === 'string') item.apiVersion = object.apiVersion
       collect(item, path, into)
     }
     return

@@ -13,6 +13,8 @@ const CLOSE_ARRAY = 0x5d
 
 export interface IndexedItem {
   kind: string
+  /** The item's apiVersion; for a raw API list (NetworkPolicyList) whose items carry none, the list's. */
+  apiVersion?: string
   namespace?: string
   name: string
   uid?: string
@@ -53,7 +55,10 @@ export function indexListDocuments(bytes: Uint8Array): IndexedItem[] | undefined
   }
 }
 
-const KEY = Object.fromEntries(['kind', 'items', 'metadata', 'name', 'namespace', 'uid'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<'kind' | 'items' | 'metadata' | 'name' | 'namespace' | 'uid', Buffer>
+const KEY = Object.fromEntries(['apiVersion', 'kind', 'items', 'metadata', 'name', 'namespace', 'uid'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<
+  'apiVersion' | 'kind' | 'items' | 'metadata' | 'name' | 'namespace' | 'uid',
+  Buffer
+>
 
 function growOpeners(openers: Uint8Array): Uint8Array {
   const grown = new Uint8Array(openers.length * 2)
@@ -66,6 +71,7 @@ class Scanner {
   private keyStart = 0
   private keyEnd = 0
   private itemKind?: string
+  private itemApiVersion?: string
   private metaName?: string
   private metaNamespace?: string
   private metaUid?: string
@@ -93,9 +99,11 @@ class Scanner {
   /** `{"apiVersion":..., "items":[...], "kind":"List", ...}` in any key order. */
   private list(into: IndexedItem[]): void {
     let kind: string | undefined
+    let apiVersion: string | undefined
     let items: PartialItem[] | undefined
     this.object(() => {
       if (this.b[this.i] === QUOTE && this.is(KEY.kind)) kind = this.string()
+      else if (this.b[this.i] === QUOTE && this.is(KEY.apiVersion)) apiVersion = this.string()
       else if (this.b[this.i] === OPEN_ARRAY && this.is(KEY.items)) items = this.items()
       else {
         // The List's own small members (apiVersion, metadata) are checked strictly; items are when read.
@@ -111,6 +119,8 @@ class Scanner {
     for (const item of items) {
       item.kind ??= itemKind
       if (!item.kind) throw new NotAList()
+      // kubectl's List is "v1" whatever it holds: only a typed list's version speaks for its items.
+      if (itemKind && apiVersion && item.apiVersion === undefined) item.apiVersion = apiVersion
       into.push(item as IndexedItem)
     }
   }
@@ -137,15 +147,24 @@ class Scanner {
   /** One object; reads its top-level kind and metadata.name/namespace, skips the rest. */
   private item(): PartialItem {
     const start = this.i
-    this.itemKind = this.metaName = this.metaNamespace = this.metaUid = undefined
+    this.itemKind = this.itemApiVersion = this.metaName = this.metaNamespace = this.metaUid = undefined
     this.object(this.itemMember)
     if (this.metaName === undefined) throw new NotAList()
-    return {kind: this.itemKind, namespace: this.metaNamespace, name: this.metaName, ...(this.metaUid !== undefined ? {uid: this.metaUid} : {}), start, end: this.i}
+    return {
+      kind: this.itemKind,
+      ...(this.itemApiVersion !== undefined ? {apiVersion: this.itemApiVersion} : {}),
+      namespace: this.metaNamespace,
+      name: this.metaName,
+      ...(this.metaUid !== undefined ? {uid: this.metaUid} : {}),
+      start,
+      end: this.i,
+    }
   }
 
   // Members as fields, not closures: item() runs for every object in the file.
   private readonly itemMember = (): boolean => {
     if (this.b[this.i] === QUOTE && this.is(KEY.kind)) this.itemKind = this.string()
+    else if (this.b[this.i] === QUOTE && this.is(KEY.apiVersion)) this.itemApiVersion = this.string()
     else if (this.b[this.i] === OPEN_OBJECT && this.is(KEY.metadata)) this.object(this.metadataMember)
     else return false
     return true

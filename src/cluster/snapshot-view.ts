@@ -231,11 +231,12 @@ export class SnapshotClusterView implements ClusterView {
 
   /**
    * One object once, however often the files hold it (`--snapshot a.json --snapshot b.json` with overlapping
-   * captures): the same uid, else the same kind, namespace and name, is one object. The same object with
+   * captures): the same uid, else the same API group, kind, namespace and name, is one object (a Calico
+   * NetworkPolicy and a Kubernetes one of the same name are two). The same object with
    * different content in two places is an error naming both: which one is true cannot be known.
    */
   private add(entry: SnapshotEntry): void {
-    const key = nameKey(entry.kind, entry.namespace, entry.name)
+    const key = nameKey(entry.kind, entry.namespace, entry.name, entry.apiVersion)
     const seen = this.byName.get(key)
     if (seen) {
       if (sameObject(seen, entry)) return
@@ -308,8 +309,28 @@ function apiGroupOf(apiVersion: unknown, fallback: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0]! : ''
 }
 
-function nameKey(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}|${namespace ?? ''}|${name}`
+/** The API group of the built-in kinds, for items that carry no apiVersion (and for lookups by name). */
+const BUILTIN_GROUP: Partial<Record<string, string>> = {
+  Namespace: '',
+  Node: '',
+  Pod: '',
+  Service: '',
+  ConfigMap: '',
+  EndpointSlice: 'discovery.k8s.io',
+  NetworkPolicy: 'networking.k8s.io',
+  Ingress: 'networking.k8s.io',
+  IngressClass: 'networking.k8s.io',
+  Deployment: 'apps',
+  DaemonSet: 'apps',
+}
+
+/**
+ * An object's identity: API group, kind, namespace, name. An item of a CRD kind without an apiVersion has an
+ * unknown group ('?'): it is keyed apart from every grouped object rather than merged with one.
+ */
+function nameKey(kind: string, namespace: string | undefined, name: string, apiVersion?: string): string {
+  const group = apiVersion !== undefined ? apiGroupOf(apiVersion, '') : (BUILTIN_GROUP[kind] ?? '?')
+  return `${group}/${kind}|${namespace ?? ''}|${name}`
 }
 
 interface FieldTerm {

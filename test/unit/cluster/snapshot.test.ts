@@ -102,3 +102,27 @@ describe('snapshot files', () => {
     assert.throws(() => SnapshotClusterView.fromFiles([join(dir, 'missing.json')]), /cannot read snapshot .*missing\.json: no such file/)
   })
 })
+
+describe('snapshot object identity: API group, kind, namespace, name', () => {
+  const k8sPolicy = {apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: {name: 'deny', namespace: 'shop'}, spec: {podSelector: {}, policyTypes: ['Ingress']}}
+  // projectcalico.org/v3 NetworkPolicy: same kind name, another API (docs.tigera.io, "Calico network policy").
+  const calicoPolicy = {apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: {name: 'deny', namespace: 'shop'}, spec: {selector: 'all()', types: ['Ingress']}}
+
+  it('keeps a Calico and a Kubernetes NetworkPolicy of the same name as two objects, and reads each as its own', async () => {
+    const v = view(JSON.stringify({apiVersion: 'v1', kind: 'List', items: [k8sPolicy, calicoPolicy]}))
+    const kubernetes = await v.listNetworkPolicies('shop')
+    assert.deepEqual(kubernetes.map((p) => p.apiVersion), ['networking.k8s.io/v1'])
+  })
+
+  it('still folds the same object given twice', async () => {
+    const text = JSON.stringify({apiVersion: 'v1', kind: 'List', items: [k8sPolicy]})
+    const v = view(`${text}\n${text}`)
+    assert.equal((await v.listNetworkPolicies('shop')).length, 1)
+  })
+
+  it('gives the items of a raw typed list the list apiVersion', async () => {
+    const raw = {apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicyList', items: [{metadata: {name: 'deny', namespace: 'shop'}, spec: {selector: 'all()'}}]}
+    const v = view(`${JSON.stringify({apiVersion: 'v1', kind: 'List', items: [k8sPolicy]})}\n${JSON.stringify(raw)}`)
+    assert.deepEqual((await v.listNetworkPolicies('shop')).map((p) => p.apiVersion), ['networking.k8s.io/v1'])
+  })
+})
