@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {parseSnapshot, splitJsonDocuments} from '../../../src/cluster/snapshot-file.js'
+import {parseSnapshot, readSnapshotEntries, splitJsonDocuments} from '../../../src/cluster/snapshot-file.js'
 import {SnapshotClusterView} from '../../../src/cluster/snapshot-view.js'
 import {NetdiagError} from '../../../src/errors.js'
 
@@ -123,6 +123,18 @@ describe('snapshot object identity: API group, kind, namespace, name', () => {
   it('gives the items of a raw typed list the list apiVersion', async () => {
     const raw = {apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicyList', items: [{metadata: {name: 'deny', namespace: 'shop'}, spec: {selector: 'all()'}}]}
     const v = view(`${JSON.stringify({apiVersion: 'v1', kind: 'List', items: [k8sPolicy]})}\n${JSON.stringify(raw)}`)
+    assert.deepEqual((await v.listNetworkPolicies('shop')).map((p) => p.apiVersion), ['networking.k8s.io/v1'])
+  })
+
+  it('does the same through the lazy file index (the path --snapshot FILE takes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netdiag-identity-'))
+    const file = join(dir, 'cluster.json')
+    // The Calico policy again, as a raw API list prints it (no kind or apiVersion on the item): the same object.
+    const raw = {apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicyList', items: [{metadata: calicoPolicy.metadata, spec: calicoPolicy.spec}]}
+    writeFileSync(file, `${JSON.stringify({apiVersion: 'v1', kind: 'List', items: [k8sPolicy, calicoPolicy]})}\n${JSON.stringify(raw)}`)
+    const entries = readSnapshotEntries([file])
+    assert.deepEqual(entries.map((e) => e.apiVersion), ['networking.k8s.io/v1', 'projectcalico.org/v3', 'projectcalico.org/v3'])
+    const v = SnapshotClusterView.fromFiles([file])
     assert.deepEqual((await v.listNetworkPolicies('shop')).map((p) => p.apiVersion), ['networking.k8s.io/v1'])
   })
 })
