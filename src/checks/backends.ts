@@ -128,7 +128,8 @@ export function backendChecks<T extends {namespace: string}>(area: string, list:
     id: id('endpoints'),
     title: 'Backend ready endpoints',
     layer: 'service',
-    dependsOn: [port.id],
+    // As in the svc plan: when the selector matches no pod, that is the cause and the empty endpoints its effect.
+    dependsOn: [selector.id],
     requires: ({namespace}) => [
       {verb: 'list', group: 'discovery.k8s.io', resource: 'endpointslices', namespace},
       {verb: 'list', resource: 'pods', namespace},
