@@ -3,7 +3,8 @@
 // one thing the svc checks do not know: that the port the Ingress/backendRef names is a port of the Service.
 import {findServicePort, portSelector} from '../analysis/backend-port.js'
 import type {ObjectRef} from '../cluster/types.js'
-import type {Check, CheckContext, CheckResult, CheckStatus} from '../engine/types.js'
+import type {Check, CheckContext, CheckResult} from '../engine/types.js'
+import {SEVERITY, worstStatus} from './per-view.js'
 import {endpointsCheck} from './svc/endpoints.js'
 import {selectorCheck} from './svc/selector.js'
 import {serviceCheck} from './svc/service.js'
@@ -20,11 +21,6 @@ export interface ServiceBackend {
 
 export type BackendLister<T> = (ctx: CheckContext<T>) => Promise<ServiceBackend[]>
 
-const SEVERITY: CheckStatus[] = ['skip', 'pass', 'warn', 'error', 'fail']
-
-function worst(statuses: CheckStatus[]): CheckStatus {
-  return statuses.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), 'skip')
-}
 
 function describeBackend(b: ServiceBackend): string {
   return `Service ${b.namespace}/${b.name}${b.port !== undefined ? ` port ${b.port}` : ''}`
@@ -36,7 +32,7 @@ export function combineBackendResults(results: Array<{backend: ServiceBackend; r
     const [{backend, result}] = results as [{backend: ServiceBackend; result: CheckResult}]
     return {...result, details: {...result.details, backend: {...backend}}}
   }
-  const status = worst(results.map((r) => r.result.status))
+  const status = worstStatus(results.map((r) => r.result.status))
   const ordered = [...results].sort((a, b) => SEVERITY.indexOf(b.result.status) - SEVERITY.indexOf(a.result.status))
   const shown = status === 'pass' || status === 'skip' ? ordered : ordered.filter((r) => r.result.status === status)
   const objects = new Map<string, ObjectRef>()
@@ -128,7 +124,8 @@ export function backendChecks<T extends {namespace: string}>(area: string, list:
     id: id('endpoints'),
     title: 'Backend ready endpoints',
     layer: 'service',
-    dependsOn: [port.id],
+    // As in the svc plan: when the selector matches no pod, that is the cause and the empty endpoints its effect.
+    dependsOn: [selector.id],
     requires: ({namespace}) => [
       {verb: 'list', group: 'discovery.k8s.io', resource: 'endpointslices', namespace},
       {verb: 'list', resource: 'pods', namespace},

@@ -146,6 +146,9 @@ describe('kubectl netdiag ingress (nock)', () => {
     assert.match(missing.check('ingress.tls').summary, /shop\.example\.com is not in any tls\[\]\.hosts \(other\.example\.com\)/)
     assert.equal(missing.statuses['ingress.tls.secret'], 'fail')
     assert.match(missing.check('ingress.tls.secret').summary, /TLS Secret shop\/gone-tls does not exist/)
+    // Without an https request, a rule host outside tls[].hosts may be meant for plain HTTP: a warning.
+    const plain = await diagnose(cluster({ingress: ingress({tls: [{hosts: ['other.example.com'], secretName: 'gone-tls'}]})}))
+    assert.equal(plain.statuses['ingress.tls'], 'warn')
   })
 
   it('ingress-nginx rewrite-target makes the path choice undecidable (warn) and names the annotation', async () => {

@@ -5,19 +5,9 @@ import type {Ingress, IngressBackend, IngressClass} from '../../cluster/types.js
 import type {ClusterView} from '../../cluster/view.js'
 import type {CheckContext} from '../../engine/types.js'
 import type {ServiceBackend} from '../backends.js'
+import {oncePerView as once} from '../per-view.js'
 import {controllerFacts, type ControllerFacts} from '../controller.js'
 import type {IngressTarget} from './target.js'
-
-// Lookups the ingress checks share, computed once per view (one view per run).
-const memo = new WeakMap<ClusterView, Map<string, Promise<unknown>>>()
-
-function once<T>(view: ClusterView, key: string, compute: () => Promise<T>): Promise<T> {
-  let cache = memo.get(view)
-  if (!cache) memo.set(view, (cache = new Map()))
-  let value = cache.get(key) as Promise<T> | undefined
-  if (!value) cache.set(key, (value = compute()))
-  return value
-}
 
 export async function requireIngress(view: ClusterView, target: IngressTarget): Promise<Ingress> {
   const ingress = await view.getIngress(target.namespace, target.name)
@@ -37,7 +27,7 @@ export interface ClassFacts {
 }
 
 export function classFacts(view: ClusterView, target: IngressTarget): Promise<ClassFacts> {
-  return once(view, `class|${target.namespace}|${target.name}`, async () => {
+  return once(view, `ingress-class|${target.namespace}|${target.name}`, async () => {
     const [ingress, classes] = await Promise.all([requireIngress(view, target), view.listIngressClasses()])
     return {choice: chooseIngressClass(ingress, classes), classes, unknownOffline: view.holdsKind?.('IngressClass') === false}
   })
@@ -57,7 +47,7 @@ export async function ingressController(view: ClusterView, target: IngressTarget
 /** The rule match for --host/--path, or undefined when neither was given (then every backend is in scope). */
 export function ruleMatch(view: ClusterView, target: IngressTarget): Promise<IngressMatch | undefined> {
   if (target.host === undefined && target.path === undefined) return Promise.resolve(undefined)
-  return once(view, `match|${target.namespace}|${target.name}`, async () => {
+  return once(view, `ingress-match|${target.namespace}|${target.name}`, async () => {
     const ingress = await requireIngress(view, target)
     const cls = governingClass(await classFacts(view, target))
     return matchIngress(ingress, target.host, target.path, {regexPaths: regexPathAnnotation(ingress, cls?.spec?.controller)})

@@ -35,7 +35,8 @@ export const tlsCheck: Check<IngressTarget> = {
     if (uncovered.length > 0) {
       const listed = tls.flatMap((e) => e.hosts ?? [])
       return {
-        status: target.scheme === 'https' || target.host === undefined ? 'fail' : 'warn',
+        // Without an https request the host may be meant for plain HTTP only: a finding, not a failure.
+        status: target.scheme === 'https' ? 'fail' : 'warn',
         summary: `${uncovered.map((c) => c.host).join(', ')} ${uncovered.length === 1 ? 'is' : 'are'} not in any tls[].hosts (${listed.join(', ') || 'none'}): HTTPS for ${uncovered.length === 1 ? 'it' : 'them'} gets the controller's default certificate`,
         objects: [ref],
         details,

@@ -8,18 +8,9 @@ import type {ClusterView} from '../../cluster/view.js'
 import type {CheckContext} from '../../engine/types.js'
 import {NetdiagError} from '../../errors.js'
 import type {ServiceBackend} from '../backends.js'
+import {oncePerView as once} from '../per-view.js'
 import {controllerFacts, type ControllerFacts} from '../controller.js'
 import type {RouteTarget} from './target.js'
-
-const memo = new WeakMap<ClusterView, Map<string, Promise<unknown>>>()
-
-function once<T>(view: ClusterView, key: string, compute: () => Promise<T>): Promise<T> {
-  let cache = memo.get(view)
-  if (!cache) memo.set(view, (cache = new Map()))
-  let value = cache.get(key) as Promise<T> | undefined
-  if (!value) cache.set(key, (value = compute()))
-  return value
-}
 
 export const GATEWAY_API_VERSION = `${GATEWAY_API_GROUP}/v1`
 
@@ -56,7 +47,7 @@ export interface ParentFacts {
 }
 
 export function parents(view: ClusterView, target: RouteTarget): Promise<ParentFacts[]> {
-  return once(view, `parents|${target.namespace}|${target.name}`, async () => {
+  return once(view, `route-parents|${target.namespace}|${target.name}`, async () => {
     const route = await requireRoute(view, target)
     return Promise.all(
       (route.spec?.parentRefs ?? []).map(async (ref): Promise<ParentFacts> => {
@@ -85,7 +76,7 @@ export async function routeController(view: ClusterView, target: RouteTarget): P
 
 export function routeMatch(view: ClusterView, target: RouteTarget): Promise<RouteMatch | undefined> {
   if (target.path === undefined) return Promise.resolve(undefined)
-  return once(view, `match|${target.namespace}|${target.name}`, async () => matchRoute(await requireRoute(view, target), target.path!))
+  return once(view, `route-match|${target.namespace}|${target.name}`, async () => matchRoute(await requireRoute(view, target), target.path!))
 }
 
 /** The backendRefs in scope: the matched rule's, else every rule's. */
@@ -100,7 +91,7 @@ export type GrantVerdict = {permitted: true; grant?: ReferenceGrant} | {permitte
 /** Whether a backendRef may be followed: same namespace, or a ReferenceGrant in the backend's namespace. */
 export function grantFor(view: ClusterView, target: RouteTarget, ref: ResolvedBackendRef): Promise<GrantVerdict> {
   if (!ref.crossNamespace) return Promise.resolve({permitted: true})
-  return once(view, `grant|${target.namespace}|${target.name}|${ref.namespace}|${ref.group}|${ref.kind}|${ref.name}`, async () => {
+  return once(view, `route-grant|${target.namespace}|${target.name}|${ref.namespace}|${ref.group}|${ref.kind}|${ref.name}`, async () => {
     let grants: ReferenceGrant[]
     try {
       grants = await view.listReferenceGrants(ref.namespace)

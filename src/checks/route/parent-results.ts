@@ -1,12 +1,11 @@
 import type {ObjectRef} from '../../cluster/types.js'
-import type {CheckResult, CheckStatus} from '../../engine/types.js'
-
-const SEVERITY: CheckStatus[] = ['skip', 'pass', 'warn', 'error', 'fail']
+import type {CheckResult} from '../../engine/types.js'
+import {worstStatus} from '../per-view.js'
 
 /** One result for a route's parents: the worst status, the summaries of the worst, all objects. */
 export function combineParents(results: CheckResult[], route: ObjectRef): CheckResult {
   if (results.length === 0) return {status: 'fail', summary: 'the route has no parentRefs: it is attached to no Gateway', objects: [route], remediation: 'add spec.parentRefs naming the Gateway'}
-  const status = results.reduce<CheckStatus>((a, r) => (SEVERITY.indexOf(r.status) > SEVERITY.indexOf(a) ? r.status : a), 'skip')
+  const status = worstStatus(results.map((r) => r.status))
   const worst = results.filter((r) => r.status === status)
   return {
     status,

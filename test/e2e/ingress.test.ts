@@ -1,0 +1,210 @@
+// Ingress and Gateway API on the real API server. No controller runs in the local cluster (Traefik is a later
+// session), so only what the API decides is asserted: a missing class, a missing Service port, no ready
+// endpoints, no matching rule, listeners that do not allow the namespace, a cross-namespace backendRef without a
+// ReferenceGrant; and that the controller check says "not found" rather than passing. The Gateway API CRDs
+// come from test/cluster/gateway-crds.sh (run under the cluster lock before this file).
+import assert from 'node:assert/strict'
+import {randomBytes} from 'node:crypto'
+import {after, before, describe, it} from 'node:test'
+
+import {apply, check, kubectl, kubectlOk, netdiag, skipWithoutCluster, waitFor, web, withNamespace} from './helpers.js'
+
+const json = ['-o', 'json', '--no-probe']
+const suffix = randomBytes(3).toString('hex')
+const CLASS = `e2e-nginx-${suffix}`
+const GATEWAY_CLASS = `e2e-gw-${suffix}`
+
+function service(name: string): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+  selector: {app: ${name}}
+  ports:
+  - name: http
+    port: 80
+    targetPort: http
+`
+}
+
+function ingress(options: {className: string; port?: number; host?: string}): string {
+  return `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  ingressClassName: ${options.className}
+  rules:
+  - host: ${options.host ?? 'shop.example.com'}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: ${options.port ?? 80}
+`
+}
+
+function readyEndpoints(namespace: string, name: string): number {
+  const out = kubectlOk(['get', 'endpointslices', '-n', namespace, '-l', `kubernetes.io/service-name=${name}`, '-o', 'jsonpath={range .items[*].endpoints[*]}{.conditions.ready}{"\\n"}{end}'])
+  return out.split('\n').filter((l) => l.trim() === 'true').length
+}
+
+const gatewayApi = () => kubectl(['get', 'crd', 'httproutes.gateway.networking.k8s.io']).status === 0
+
+describe('e2e: kubectl netdiag ingress', {skip: skipWithoutCluster}, () => {
+  before(() => {
+    kubectlOk(['apply', '-f', '-'], `apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: ${CLASS}
+spec:
+  controller: k8s.io/ingress-nginx
+`)
+  })
+  after(() => {
+    kubectl(['delete', 'ingressclass', CLASS, '--ignore-not-found'])
+  })
+
+  it('an Ingress naming a class that does not exist: ingress.class is the root cause', async () => {
+    await withNamespace('ing-class', async (namespace) => {
+      apply(namespace, service('backend') + '---\n' + ingress({className: `missing-${suffix}`}))
+      const run = netdiag(['ingress', 'web', '-n', namespace, ...json])
+      assert.equal(run.exitCode, 1, run.stderr)
+      assert.equal(run.report!.diagnosis.rootCause!.checkId, 'ingress.class')
+      assert.match(check(run.report, 'ingress.class').summary, new RegExp(`names IngressClass missing-${suffix}, which does not exist`))
+    })
+  })
+
+  it('a backend port the Service does not have; the controller is reported not found, never passing', async () => {
+    await withNamespace('ing-port', async (namespace) => {
+      apply(namespace, web('backend') + '---\n' + service('backend') + '---\n' + ingress({className: CLASS, port: 8080}))
+      kubectlOk(['-n', namespace, 'rollout', 'status', 'deploy/backend', '--timeout=120s'])
+      const run = netdiag(['ingress', 'web', '-n', namespace, '--url', 'http://shop.example.com/', ...json])
+      assert.equal(run.exitCode, 1, run.stderr)
+      assert.equal(run.report!.diagnosis.rootCause!.checkId, 'ingress.backend.port')
+      assert.match(check(run.report, 'ingress.backend.port').summary, new RegExp(`Service ${namespace}/backend has no port 8080`))
+      const controller = check(run.report, 'ingress.controller')
+      assert.equal(controller.status, 'warn')
+      assert.match(controller.summary, /controller k8s\.io\/ingress-nginx \(ingress-nginx\) not found/)
+      assert.equal(check(run.report, 'ingress.address').status, 'warn')
+    })
+  })
+
+  it('a backend whose pods never become ready: ingress.backend.endpoints fails', async () => {
+    await withNamespace('ing-ready', async (namespace) => {
+      apply(namespace, web('backend', {readinessPath: '/not-there'}) + '---\n' + service('backend') + '---\n' + ingress({className: CLASS}))
+      await waitFor('a not-ready endpoint', () => kubectlOk(['get', 'endpointslices', '-n', namespace, '-l', 'kubernetes.io/service-name=backend', '-o', 'jsonpath={.items[*].endpoints[*].conditions.ready}']).includes('false'))
+      const run = netdiag(['ingress', 'web', '-n', namespace, ...json])
+      assert.equal(run.exitCode, 1, run.stderr)
+      assert.equal(run.report!.diagnosis.rootCause!.checkId, 'ingress.backend.endpoints')
+      assert.match(check(run.report, 'ingress.backend.endpoints').summary, new RegExp(`Service ${namespace}/backend has no ready endpoint for port http 80/TCP`))
+    })
+  })
+
+  it('a host no rule matches: ingress.rule fails and the backends are not followed', async () => {
+    await withNamespace('ing-host', async (namespace) => {
+      apply(namespace, web('backend') + '---\n' + service('backend') + '---\n' + ingress({className: CLASS}))
+      const run = netdiag(['ingress', 'web', '-n', namespace, '--url', 'https://www.example.com/cart', ...json])
+      assert.equal(run.exitCode, 1, run.stderr)
+      assert.equal(run.report!.diagnosis.rootCause!.checkId, 'ingress.rule')
+      assert.match(check(run.report, 'ingress.rule').summary, /no rule matches host www\.example\.com \(rules name shop\.example\.com\)/)
+      assert.equal(check(run.report, 'ingress.backend.service').skippedBecause, 'ingress.rule')
+    })
+  })
+})
+
+describe('e2e: kubectl netdiag route', {skip: skipWithoutCluster || (!gatewayApi() && 'the Gateway API CRDs are not installed (bash test/cluster/gateway-crds.sh)')}, () => {
+  before(() => {
+    kubectlOk(['apply', '-f', '-'], `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: ${GATEWAY_CLASS}
+spec:
+  controllerName: traefik.io/gateway-controller
+`)
+  })
+  after(() => {
+    kubectl(['delete', 'gatewayclass', GATEWAY_CLASS, '--ignore-not-found'])
+  })
+
+  function gatewayYaml(): string {
+    return `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: public
+spec:
+  gatewayClassName: ${GATEWAY_CLASS}
+  listeners:
+  - name: web
+    port: 80
+    protocol: HTTP
+`
+  }
+
+  function routeYaml(gatewayNamespace: string, backendNamespace?: string): string {
+    return `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: store
+spec:
+  parentRefs:
+  - name: public
+    namespace: ${gatewayNamespace}
+  rules:
+  - backendRefs:
+    - name: backend
+      port: 80${backendNamespace ? `\n      namespace: ${backendNamespace}` : ''}
+`
+  }
+
+  it('a listener that allows only its own namespace: route.attach fails with NotAllowedByListeners; unreconciled status and class are unknown, not passing', async () => {
+    await withNamespace('gw-infra', async (infra) => {
+      await withNamespace('gw-app', async (app) => {
+        apply(infra, gatewayYaml())
+        apply(app, service('backend') + '---\n' + routeYaml(infra))
+        const run = netdiag(['route', 'store', '-n', app, ...json])
+        assert.equal(run.exitCode, 1, run.stderr)
+        assert.equal(run.report!.diagnosis.rootCause!.checkId, 'route.attach')
+        assert.match(check(run.report, 'route.attach').summary, new RegExp(`NotAllowedByListeners: no listener of Gateway ${infra}/public accepts it: web: allowedRoutes from Same namespace only`))
+        assert.equal(check(run.report, 'route.gateway-class').status, 'warn')
+        assert.equal(check(run.report, 'route.gateway').status, 'warn')
+        assert.equal(check(run.report, 'route.status').status, 'warn')
+        assert.match(check(run.report, 'route.controller').summary, /not found/)
+      })
+    })
+  })
+
+  it('a cross-namespace backendRef without a ReferenceGrant: route.backend-refs fails with RefNotPermitted', async () => {
+    await withNamespace('gw-route', async (app) => {
+      await withNamespace('gw-backend', async (backend) => {
+        apply(backend, web('backend') + '---\n' + service('backend'))
+        apply(app, gatewayYaml() + '---\n' + routeYaml(app, backend))
+        const run = netdiag(['route', 'store', '-n', app, ...json])
+        assert.equal(run.exitCode, 1, run.stderr)
+        assert.equal(run.report!.diagnosis.rootCause!.checkId, 'route.backend-refs')
+        assert.match(check(run.report, 'route.backend-refs').summary, new RegExp(`is in namespace ${backend}, and no ReferenceGrant there permits HTTPRoutes from ${app}`))
+        apply(backend, `apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata:
+  name: from-app
+spec:
+  from:
+  - group: gateway.networking.k8s.io
+    kind: HTTPRoute
+    namespace: ${app}
+  to:
+  - group: ""
+    kind: Service
+`)
+        const granted = netdiag(['route', 'store', '-n', app, ...json])
+        assert.equal(check(granted.report, 'route.backend-refs').status, 'pass', granted.stdout)
+        assert.match(check(granted.report, 'route.backend.service').summary, new RegExp(`Service ${backend}/backend exists`))
+      })
+    })
+  })
+})
