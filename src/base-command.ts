@@ -22,7 +22,7 @@ export interface Environment {
 }
 
 export interface DiagnosisSpec<T> {
-  command: 'dns' | 'svc' | 'path' | 'node'
+  command: 'dns' | 'svc' | 'path' | 'node' | 'ingress' | 'route'
   target: T & Record<string, unknown>
   checks: Check<T>[]
   /** Where probes run; undefined when the command needs no probe source. */

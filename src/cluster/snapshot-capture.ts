@@ -1,4 +1,5 @@
 import {POLICY_RESOURCES} from './policy-resources.js'
+import {captureRoutingObjects} from './snapshot-capture-routing.js'
 import {redactForSnapshot} from './snapshot-redact.js'
 import type {ClusterView} from './view.js'
 
@@ -9,7 +10,7 @@ export const SNAPSHOT_CONFIGMAP_PATTERN = /coredns|kube-proxy|cni|calico|cilium|
  * What `kubectl get namespaces,nodes,pods,services,endpointslices,networkpolicies,deployments,daemonsets -A -o json`
  * plus the relevant kube-system ConfigMaps and the policy CRDs the cluster serves print, as one List. Never Secrets; env values and credentials redacted.
  */
-export async function captureSnapshot(view: ClusterView): Promise<{apiVersion: 'v1'; kind: 'List'; items: unknown[]; metadata: {resourceVersion: string}}> {
+export async function captureSnapshot(view: ClusterView): Promise<{apiVersion: 'v1'; kind: 'List'; items: unknown[]; metadata: {resourceVersion: string}; omitted: string[]}> {
   const [namespaces, nodes, pods, services, slices, policies, deployments, daemonsets, configMaps] = await Promise.all([
     view.listNamespaces(),
     view.listNodes(),
@@ -26,10 +27,16 @@ export async function captureSnapshot(view: ClusterView): Promise<{apiVersion: '
   const served = await view.servedPolicyResources(POLICY_RESOURCES)
   const policyObjects = (await Promise.all(served.map((resource) => view.listPolicyObjects(resource)))).flat()
   const relevantConfigMaps = configMaps.filter((cm) => SNAPSHOT_CONFIGMAP_PATTERN.test(cm.metadata?.name ?? ''))
+  // Ingress and Gateway API kinds: one the cluster does not serve, or we may not list, is left out and named.
+  const routing = await captureRoutingObjects(view)
   return {
     apiVersion: 'v1',
     kind: 'List',
-    items: [...namespaces, ...nodes, ...pods, ...services, ...slices, ...policies, ...policyObjects, ...deployments, ...daemonsets, ...relevantConfigMaps].map(redactForSnapshot),
+    items: [
+      ...[...namespaces, ...nodes, ...pods, ...services, ...slices, ...policies, ...policyObjects, ...deployments, ...daemonsets, ...relevantConfigMaps].map(redactForSnapshot),
+      ...routing.items,
+    ],
     metadata: {resourceVersion: ''},
+    omitted: routing.omitted,
   }
 }

@@ -229,7 +229,7 @@ function collect(document: unknown, path: string, into: SnapshotObject[], topLev
   if (!document || typeof document !== 'object' || Array.isArray(document)) {
     throw badInput(`snapshot ${path} holds a JSON value that is not a Kubernetes object or List; ${HOW_TO_MAKE}`)
   }
-  const object = document as {kind?: unknown; items?: unknown}
+  const object = document as {kind?: unknown; apiVersion?: unknown; items?: unknown}
   if (typeof object.kind !== 'string') {
     throw badInput(`snapshot ${path} holds an object without "kind"; expected a Kubernetes List: ${HOW_TO_MAKE}`)
   }

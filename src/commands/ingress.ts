@@ -44,7 +44,7 @@ export default class IngressCommand extends NetdiagCommand {
     const {ingressPlan} = await import('../checks/ingress/plan.js')
     await this.runDiagnosis(env, {
       // DiagnosisSpec (base-command.ts) lists the four older commands; the report carries the string as is.
-      command: 'ingress' as never,
+      command: 'ingress',
       target: {namespace, name: args.name, ...request},
       checks: ingressPlan(),
     })

@@ -42,7 +42,7 @@ export default class RouteCommand extends NetdiagCommand {
     const {routePlan} = await import('../checks/route/plan.js')
     await this.runDiagnosis(env, {
       // DiagnosisSpec (base-command.ts) lists the four older commands; the report carries the string as is.
-      command: 'route' as never,
+      command: 'route',
       target: {namespace, name: args.name, kind, ...request},
       checks: routePlan(),
     })

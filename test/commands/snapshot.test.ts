@@ -53,6 +53,14 @@ function mockSnapshotSource() {
     .reply(200, apiList('DaemonSetList', [kubeProxyDaemonSet(), flannelDaemonSet()], 'apps/v1'))
     .get('/api/v1/namespaces/kube-system/configmaps')
     .reply(200, apiList('ConfigMapList', kubeSystemConfigMaps()))
+    // Ingress is built in; this cluster serves no Gateway API (discovery of the group answers 404).
+    .get('/apis/networking.k8s.io/v1/ingresses')
+    .reply(200, apiList('IngressList', [], 'networking.k8s.io/v1'))
+    .get('/apis/networking.k8s.io/v1/ingressclasses')
+    .reply(200, apiList('IngressClassList', [], 'networking.k8s.io/v1'))
+    .get(/^\/apis\/gateway\.networking\.k8s\.io\/(v1|v1beta1)$/)
+    .times(2)
+    .reply(404, {kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404})
 }
 
 async function takeSnapshot() {
