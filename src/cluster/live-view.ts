@@ -150,14 +150,8 @@ export class LiveClusterView implements ClusterView {
       const groups = await this.api.get<{groups?: Array<{name: string; versions?: Array<{version: string}>}>}>('/apis')
       const servedVersions = new Set((groups.groups ?? []).flatMap((g) => (g.versions ?? []).map((v) => `${g.name}/${v.version}`)))
       const wanted = [...new Set(candidates.map((c) => `${c.group}/${c.version}`))].filter((gv) => servedVersions.has(gv))
-      const resources = await Promise.all(
-        wanted.map(async (gv) => {
-          const list = await this.api.get<{resources?: Array<{name: string}>}>(`/apis/${gv}`)
-          return (list.resources ?? []).map((r) => `${gv}/${r.name}`)
-        }),
-      )
-      const served = new Set(resources.flat())
-      return candidates.filter((c) => served.has(`${c.group}/${c.version}/${c.plural}`))
+      const served = new Map(await Promise.all(wanted.map(async (gv) => [gv, await this.servedResources(gv)] as const)))
+      return candidates.filter((c) => served.get(`${c.group}/${c.version}`)?.has(c.plural))
     })
   }
 
@@ -252,17 +246,20 @@ export class LiveClusterView implements ClusterView {
     const {kind, namespaced} = GATEWAY_KINDS[plural]
     return this.call(`gateway-resource|${plural}`, {verb: 'get', resource: `${GATEWAY_GROUP} discovery`}, async () => {
       for (const version of GATEWAY_VERSIONS) {
-        const served = await this.servedResources(version)
+        const served = await this.servedResources(`${GATEWAY_GROUP}/${version}`)
         if (served.has(plural)) return r(`/apis/${GATEWAY_GROUP}/${version}`, plural, `${GATEWAY_GROUP}/${version}`, kind, namespaced)
       }
       throw new NotServedError(`${kind}.${GATEWAY_GROUP}`)
     })
   }
 
-  private servedResources(version: string): Promise<Set<string>> {
-    return this.call(`discovery|${GATEWAY_GROUP}/${version}`, {verb: 'get', resource: `${GATEWAY_GROUP}/${version} discovery`}, async () => {
+  // --- end Ingress and Gateway API ---
+
+  /** The resources one group/version serves, by discovery (cached per run); none when the API server has no such group. */
+  private servedResources(groupVersion: string): Promise<Set<string>> {
+    return this.call(`discovery|${groupVersion}`, {verb: 'get', resource: `${groupVersion} discovery`}, async () => {
       try {
-        const list = await this.api.get<{resources?: Array<{name?: string}>}>(`/apis/${GATEWAY_GROUP}/${version}`)
+        const list = await this.api.get<{resources?: Array<{name?: string}>}>(`/apis/${groupVersion}`)
         return new Set((list.resources ?? []).map((res) => res.name ?? ''))
       } catch (error) {
         if (isNotFound(error)) return new Set<string>()
@@ -270,7 +267,6 @@ export class LiveClusterView implements ClusterView {
       }
     })
   }
-  // --- end Ingress and Gateway API ---
 
   private list<T>(resource: Resource, namespace: string | undefined, options: ListOptions = {}, group = ''): Promise<T[]> {
     const path = namespace && resource.namespaced ? `${resource.prefix}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${resource.prefix}/${resource.plural}`

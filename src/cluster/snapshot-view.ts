@@ -225,7 +225,7 @@ export class SnapshotClusterView implements ClusterView {
 
   private inGroup<T>(kind: SnapshotKind, group: string, namespace: string | undefined, name?: string): T[] {
     const objects = this.list<SnapshotObject>(kind, namespace, name === undefined ? {} : {fieldSelector: `metadata.name=${name}`})
-    return objects.filter((o) => (o.apiVersion ?? '').split('/')[0] === group) as T[]
+    return objects.filter((o) => apiGroupOf(o.apiVersion, BUILTIN_GROUP[kind] ?? '?') === group) as T[]
   }
   // --- end Ingress and Gateway API ---
 
