@@ -155,3 +155,74 @@ describe('e2e: AdminNetworkPolicy and BaselineAdminNetworkPolicy (kube-network-p
     await scenario('banp-ignored', (ns) => ({namespaced: npAllowClient, cluster: banp(ns), kinds: ['baselineadminnetworkpolicy/default']}), {verdict: 'allowed', decidedBy: {kind: 'NetworkPolicy', name: 'server-from-client'}})
   })
 })
+
+describe('e2e: dns.policy across protocols and CoreDNS replicas', {skip: skipWithoutCluster}, () => {
+  after(async () => assertNoNetdiagPodsLeft())
+
+  it('egress allowing 53/UDP but not 53/TCP: a failure naming the policy, and TCP lookups really time out', async () => {
+    await withNamespace('dns-udp-only', async (namespace) => {
+      apply(namespace, `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: dns-udp-only}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}}]
+    ports: [{protocol: UDP, port: 53}]
+`)
+      const run = netdiag(['dns', '-n', namespace, '--image', PROBE_IMAGE, '--external-name=none', '-o', 'json', '--timeout', '30s'])
+      assert.equal(run.exitCode, 1, run.stderr)
+      const report = run.report!
+      const policy = check(report, 'dns.policy')
+      assert.equal(policy.status, 'fail', JSON.stringify(policy, null, 2))
+      assert.deepEqual(policy.objects, [{kind: 'NetworkPolicy', namespace, name: 'dns-udp-only'}])
+      assert.match(policy.summary, /blocks egress 53\/TCP from .*retried over TCP and fail/)
+      // the live lookup agrees: UDP answers, TCP is dropped
+      const internal = check(report, 'dns.probe.internal')
+      assert.match(JSON.stringify(internal.details), /timeout/, JSON.stringify(internal, null, 2))
+    })
+  })
+
+  it('a kube-system policy isolating one CoreDNS replica: that replica and the policy are named, the fix is never deleting a pod', async () => {
+    // A settled CoreDNS (no rollout in flight), so the labelled replica is one netdiag sees.
+    kubectlOk(['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=120s'])
+    const pods = kubectlOk(['-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=kube-dns', '--field-selector=status.phase=Running', '-o', 'jsonpath={range .items[?(@.metadata.deletionTimestamp)]}{end}{range .items[*]}{.metadata.name}{" "}{end}']).trim().split(/\s+/)
+    assert.ok(pods.length >= 2, 'the local cluster runs two CoreDNS replicas')
+    const victim = pods[0]!
+    kubectlOk(['-n', 'kube-system', 'label', 'pod', victim, 'netdiag-e2e/isolated=true', '--overwrite'])
+    try {
+      kubectlOk(['-n', 'kube-system', 'apply', '-f', '-'], `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: e2e-isolate-one-coredns}
+spec:
+  podSelector: {matchLabels: {netdiag-e2e/isolated: "true"}}
+  policyTypes: [Ingress]
+  ingress:
+  - from: [{podSelector: {}}]
+`)
+      await withNamespace('dns-replica', async (namespace) => {
+        const run = netdiag(['dns', '-n', namespace, '--image', PROBE_IMAGE, '--external-name=none', '-o', 'json', '--timeout', '30s'])
+        const report = run.report!
+        assert.ok(report, run.stderr)
+        const policy = check(report, 'dns.policy')
+        assert.equal(policy.status, 'fail', JSON.stringify(policy, null, 2))
+        assert.deepEqual(policy.objects, [{kind: 'NetworkPolicy', namespace: 'kube-system', name: 'e2e-isolate-one-coredns'}])
+        assert.deepEqual(policy.details.cutOffReplicas, [`kube-system/${victim}`])
+        // the policy (a cause) ranks before the replica that does not answer (its symptom)
+        const findings = report.diagnosis.findings
+        assert.ok(findings.includes('dns.policy') && findings.indexOf('dns.policy') < findings.indexOf('dns.probe.replicas'), JSON.stringify(findings))
+        assert.notEqual(report.diagnosis.rootCause?.checkId, 'dns.probe.replicas')
+        // the live per-replica probe agrees: the isolated replica does not answer, the other does
+        const replicas = check(report, 'dns.probe.replicas')
+        assert.equal(replicas.status, 'fail', JSON.stringify(replicas, null, 2))
+        assert.match(replicas.summary, new RegExp(`1 of ${pods.length} CoreDNS replicas do not answer: ${victim}`))
+        assert.doesNotMatch(replicas.remediation ?? '', /delete pod/)
+        assert.doesNotMatch(report.diagnosis.rootCause?.remediation ?? '', /delete pod/)
+      })
+    } finally {
+      kubectl(['-n', 'kube-system', 'delete', 'networkpolicy', 'e2e-isolate-one-coredns', '--ignore-not-found'])
+      kubectl(['-n', 'kube-system', 'label', 'pod', victim, 'netdiag-e2e/isolated-'])
+    }
+  })
+})
