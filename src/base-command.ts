@@ -127,7 +127,7 @@ export abstract class NetdiagCommand extends Command {
         command: `kubectl netdiag ${spec.command}`,
         source: spec.probeSource ?? {mode: 'pod', namespace: env.namespace},
         nodeNamespace: spec.nodeNamespace ?? env.namespace,
-        log: (line) => this.logToStderr(line),
+        log: (line) => this.logToStderr(terminalSafe(line)),
       })
     }
 
