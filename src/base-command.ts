@@ -240,9 +240,9 @@ export abstract class NetdiagCommand extends Command {
   }
 }
 
-/** Spinners only for a person at a terminal that can show them. */
+/** Spinners only for a person at a terminal that can show them (a pty of width 0 sends ora into an endless redraw). */
 function interactiveStderr(): boolean {
-  return Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb'
+  return Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb' && (process.stderr.columns ?? 0) > 0
 }
 
 /** The terminal's width, else $COLUMNS (honoured when piped, as ls and kubectl do), else 120. */
