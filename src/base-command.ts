@@ -127,7 +127,7 @@ export abstract class NetdiagCommand extends Command {
         command: `kubectl netdiag ${spec.command}`,
         source: spec.probeSource ?? {mode: 'pod', namespace: env.namespace},
         nodeNamespace: spec.nodeNamespace ?? env.namespace,
-        log: (line) => this.logToStderr(line),
+        log: (line) => this.logToStderr(terminalSafe(line)),
       })
     }
 
@@ -240,9 +240,9 @@ export abstract class NetdiagCommand extends Command {
   }
 }
 
-/** Spinners only for a person at a terminal that can show them. */
+/** Spinners only for a person at a terminal that can show them (a pty of width 0 sends ora into an endless redraw). */
 function interactiveStderr(): boolean {
-  return Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb'
+  return Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb' && (process.stderr.columns ?? 0) > 0
 }
 
 /** The terminal's width, else $COLUMNS (honoured when piped, as ls and kubectl do), else 120. */

@@ -9,11 +9,14 @@ import type {ClusterView} from './view.js'
  * not list, is left out and named in `omitted`, so the snapshot is not mistaken for "there are none". Never
  * Secrets. snapshot-capture.ts adds `...(await captureRoutingObjects(view)).items` to its List.
  */
-export async function captureRoutingObjects(view: ClusterView): Promise<{items: unknown[]; omitted: string[]}> {
+export async function captureRoutingObjects(view: ClusterView): Promise<{items: unknown[]; omitted: string[]; captured: string[]}> {
   const omitted: string[] = []
-  const tryList = async (what: string, list: () => Promise<unknown[]>): Promise<unknown[]> => {
+  const captured: string[] = []
+  const tryList = async (what: string, kind: string, list: () => Promise<unknown[]>): Promise<unknown[]> => {
     try {
-      return await list()
+      const items = await list()
+      captured.push(kind)
+      return items
     } catch (error) {
       if (error instanceof NotServedError || (error instanceof NetdiagError && error.kind === 'forbidden')) {
         omitted.push(`${what}: ${error.message}`)
@@ -23,13 +26,13 @@ export async function captureRoutingObjects(view: ClusterView): Promise<{items: 
     }
   }
   const lists = await Promise.all([
-    tryList('ingresses', () => view.listIngresses(undefined)),
-    tryList('ingressclasses', () => view.listIngressClasses()),
-    tryList('gatewayclasses', () => view.listGatewayClasses()),
-    tryList('gateways', () => view.listGateways(undefined)),
-    tryList('httproutes', () => view.listRoutes('HTTPRoute', undefined)),
-    tryList('grpcroutes', () => view.listRoutes('GRPCRoute', undefined)),
-    tryList('referencegrants', () => view.listReferenceGrants(undefined)),
+    tryList('ingresses', 'Ingress', () => view.listIngresses(undefined)),
+    tryList('ingressclasses', 'IngressClass', () => view.listIngressClasses()),
+    tryList('gatewayclasses', 'GatewayClass', () => view.listGatewayClasses()),
+    tryList('gateways', 'Gateway', () => view.listGateways(undefined)),
+    tryList('httproutes', 'HTTPRoute', () => view.listRoutes('HTTPRoute', undefined)),
+    tryList('grpcroutes', 'GRPCRoute', () => view.listRoutes('GRPCRoute', undefined)),
+    tryList('referencegrants', 'ReferenceGrant', () => view.listReferenceGrants(undefined)),
   ])
-  return {items: lists.flat().map((o) => redactForSnapshot(o as never)), omitted}
+  return {items: lists.flat().map((o) => redactForSnapshot(o as never)), omitted, captured}
 }

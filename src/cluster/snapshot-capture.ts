@@ -1,16 +1,25 @@
 import {POLICY_RESOURCES} from './policy-resources.js'
 import {captureRoutingObjects} from './snapshot-capture-routing.js'
+import {CAPTURED_ANNOTATION} from './snapshot-file.js'
 import {redactForSnapshot} from './snapshot-redact.js'
 import type {ClusterView} from './view.js'
 
 /** kube-system ConfigMaps the analysis reads, by the names the snapshot contract lists; nothing else (they may hold credentials). */
 export const SNAPSHOT_CONFIGMAP_PATTERN = /coredns|kube-proxy|cni|calico|cilium|flannel/
 
+const CORE_CAPTURED = ['Namespace', 'Node', 'Pod', 'Service', 'EndpointSlice', 'NetworkPolicy', 'Deployment', 'DaemonSet', 'ConfigMap/kube-system']
+
 /**
  * What `kubectl get namespaces,nodes,pods,services,endpointslices,networkpolicies,deployments,daemonsets -A -o json`
  * plus the relevant kube-system ConfigMaps and the policy CRDs the cluster serves print, as one List. Never Secrets; env values and credentials redacted.
  */
-export async function captureSnapshot(view: ClusterView): Promise<{apiVersion: 'v1'; kind: 'List'; items: unknown[]; metadata: {resourceVersion: string}; omitted: string[]}> {
+export async function captureSnapshot(view: ClusterView): Promise<{
+  apiVersion: 'v1'
+  kind: 'List'
+  items: unknown[]
+  metadata: {resourceVersion: string; annotations: Record<string, string>}
+  omitted: string[]
+}> {
   const [namespaces, nodes, pods, services, slices, policies, deployments, daemonsets, configMaps] = await Promise.all([
     view.listNamespaces(),
     view.listNodes(),
@@ -36,7 +45,8 @@ export async function captureSnapshot(view: ClusterView): Promise<{apiVersion: '
       ...[...namespaces, ...nodes, ...pods, ...services, ...slices, ...policies, ...policyObjects, ...deployments, ...daemonsets, ...relevantConfigMaps].map(redactForSnapshot),
       ...routing.items,
     ],
-    metadata: {resourceVersion: ''},
+    // Every kind named here was listed in every namespace (ConfigMaps: kube-system's, by name): absence is knowledge.
+    metadata: {resourceVersion: '', annotations: {[CAPTURED_ANNOTATION]: [...CORE_CAPTURED, ...served.map((r) => r.kind), ...routing.captured].join(',')}},
     omitted: routing.omitted,
   }
 }

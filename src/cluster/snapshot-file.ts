@@ -33,7 +33,16 @@ export interface SnapshotEntry {
 export interface SnapshotReadOptions {
   /** Files (and stdin) larger than this are refused before they are read. */
   maxBytes?: number
+  /** Filled with what `kubectl netdiag snapshot` says it captured whole (see CAPTURED_ANNOTATION). */
+  captured?: Set<string>
 }
+
+/**
+ * `kubectl netdiag snapshot` lists each kind in every namespace: an absent Pod there means none exists. The List's
+ * metadata says so, as `Kind` (every namespace) or `Kind/namespace`, so an empty namespace or a cluster without
+ * NetworkPolicies is known to be empty rather than unknown. Files made with kubectl carry no such claim.
+ */
+export const CAPTURED_ANNOTATION = 'netdiag.io/captured'
 
 export const DEFAULT_SNAPSHOT_MAX_BYTES = 2 ** 30
 /** etcd refuses objects above 1.5 MiB; an item far larger is not a Kubernetes object, and parsing it costs memory. */
@@ -55,7 +64,10 @@ export function readSnapshotEntries(paths: string[], options: SnapshotReadOption
     refuseYaml(bytes, name)
     let items: IndexedItem[] | undefined
     try {
-      items = indexListDocuments(bytes)
+      items = indexListDocuments(bytes, (metadata) => {
+        const captured = (metadata as {annotations?: Record<string, unknown>} | null)?.annotations?.[CAPTURED_ANNOTATION]
+        if (typeof captured === 'string') for (const scope of captured.split(',')) if (scope) options.captured?.add(scope.trim())
+      })
     } catch (error) {
       if (error instanceof ImpossibleObject) throw badInput(`snapshot ${name} ${error.message}: it is not a Kubernetes List; ${HOW_TO_MAKE}`)
       throw error

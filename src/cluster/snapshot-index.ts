@@ -45,9 +45,9 @@ const MAX_NAME_BYTES = 253 * 4
  * without kind or name): the caller then parses it strictly, which also words the error. Syntax errors inside
  * an item are only found when that item is parsed.
  */
-export function indexListDocuments(bytes: Uint8Array): IndexedItem[] | undefined {
+export function indexListDocuments(bytes: Uint8Array, onListMetadata?: (metadata: unknown) => void): IndexedItem[] | undefined {
   try {
-    return new Scanner(bytes).documents()
+    return new Scanner(bytes, onListMetadata).documents()
   } catch (error) {
     // A bad escape in a name (JSON.parse in string()) is malformed input too: the strict parser words it.
     if (error instanceof NotAList || error instanceof SyntaxError) return undefined
@@ -79,7 +79,10 @@ class Scanner {
   /** Open brackets of the value being skipped, innermost last. */
   private openers: Uint8Array = new Uint8Array(64)
 
-  constructor(bytes: Uint8Array) {
+  constructor(
+    bytes: Uint8Array,
+    private readonly onListMetadata?: (metadata: unknown) => void,
+  ) {
     this.b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
 
@@ -108,8 +111,10 @@ class Scanner {
       else {
         // The List's own small members (apiVersion, metadata) are checked strictly; items are when read.
         const start = this.i
+        const isMetadata = this.b[this.i] === OPEN_OBJECT && this.is(KEY.metadata)
         this.value()
-        JSON.parse(this.b.toString('utf8', start, this.i))
+        const value: unknown = JSON.parse(this.b.toString('utf8', start, this.i))
+        if (isMetadata) this.onListMetadata?.(value)
       }
       return true
     })

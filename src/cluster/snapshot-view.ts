@@ -44,6 +44,8 @@ export class SnapshotClusterView implements ClusterView {
   private readonly byName = new Map<string, SnapshotEntry>()
   private malformed?: Error
   private readonly validated = new WeakSet<SnapshotObject>()
+  /** What the capture listed whole: `Kind` or `Kind/namespace` (CAPTURED_ANNOTATION). */
+  private readonly captured = new Set<string>()
 
   constructor(
     objects: SnapshotObject[],
@@ -55,7 +57,11 @@ export class SnapshotClusterView implements ClusterView {
   }
 
   static fromFiles(paths: string[], options: SnapshotReadOptions = {}): SnapshotClusterView {
-    return new SnapshotClusterView([], [...new Set(paths)].join(','), readSnapshotEntries([...new Set(paths)], options))
+    const captured = new Set<string>()
+    const entries = readSnapshotEntries([...new Set(paths)], {...options, captured})
+    const view = new SnapshotClusterView([], [...new Set(paths)].join(','), entries)
+    for (const scope of captured) view.captured.add(scope)
+    return view
   }
 
   /** The first malformed object a list or get met: checks saw it as an error, the run must end with exit 2. */
@@ -66,6 +72,7 @@ export class SnapshotClusterView implements ClusterView {
   lacks(kind: SnapshotKind, namespace?: string): DataGap | undefined {
     const index = this.byNamespace.get(kind)
     if (namespace ? index?.has(namespace) : (index?.get(ALL)?.length ?? 0) > 0) return undefined
+    if (this.captured.has(kind) || (namespace && this.captured.has(`${kind}/${namespace}`))) return undefined
     // An empty namespace of an all-namespaces capture holds none of a kind legitimately: the kind is there in
     // other namespaces (two at least, so `kubectl get pods -n shop` does not count) and the Namespace object too.
     if (namespace && index && index.size > 2 && this.byName.has(nameKey('Namespace', undefined, namespace))) return undefined

@@ -110,6 +110,8 @@ function diagnosisBlock(report: Report, chalk: ChalkInstance, width: number): st
   const lines = fits ? [`${verdict} ${chalk.dim(totals)}`] : [verdict, ...hangingIndent(totals, width, '  ').map((l) => chalk.dim(l))]
   // Labels are bold; the text after them wraps under itself.
   const labelled = (label: string, text: string, tone?: (s: string) => string) => {
+    // A long label on a narrow terminal: the text goes under it, so it keeps most of the width.
+    if (label.length + 3 > width / 3) return [`  ${chalk.bold(label)}`, ...hangingIndent(terminalSafe(text), width, '    ')]
     const wrapped = hangingIndent(terminalSafe(text), width, `  ${label} `)
     return wrapped.map((line, i) => (i === 0 ? `  ${chalk.bold(label)}${tone ? tone(line.slice(label.length + 2)) : line.slice(label.length + 2)}` : tone ? tone(line) : line))
   }

@@ -30,6 +30,15 @@ describe('renderTable at any width', () => {
     })
   }
 
+  it('a warn-only diagnosis at 40 columns: the long label keeps its text readable and every line fits', () => {
+    const report = sampleReport({status: 'warn', diagnosis: {rootCause: null, findings: ['dns.probe.latency']}})
+    report.checks = report.checks.filter((c) => c.status !== 'fail')
+    report.checks[report.checks.length - 1]!.remediation = 'kubectl -n shop patch deployment web --type=merge -p x'
+    const text = renderTable(report, {color: false, width: 40})
+    for (const line of text.split('\n')) assert.ok(line.length <= 40, line)
+    assert.match(text, /No failure found; worth a look:\n {4}ndots:5 makes one external/)
+  })
+
   it('below 40 columns lays out as 40, above 200 as 200', () => {
     assert.equal(renderTable(longReport(), {color: false, width: 10}), renderTable(longReport(), {color: false, width: 40}))
     assert.equal(renderTable(longReport(), {color: false, width: 500}), renderTable(longReport(), {color: false, width: 200}))
