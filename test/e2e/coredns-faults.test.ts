@@ -33,13 +33,17 @@ function describeReport(report: Report | undefined): string {
 describe('e2e: CoreDNS config faults', {skip: skipWithoutCluster}, () => {
   let original = ''
   before(() => {
-    original = corefile()
-    assert.match(original, /kubernetes cluster\.local/)
+    const current = corefile()
+    // Never "restore" a Corefile that is already broken (another run's fault): refuse to start instead.
+    assert.match(current, /kubernetes cluster\.local/, 'the cluster Corefile has no kubernetes plugin before the test: fix the cluster first')
+    original = current
   })
   after(async () => {
-    writeCorefile(original)
-    restartCoreDns()
-    waitCoreDnsReady()
+    if (original) {
+      writeCorefile(original)
+      restartCoreDns()
+      waitCoreDnsReady()
+    }
     await assertNoNetdiagPodsLeft()
   })
 
