@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {after, describe, it} from 'node:test'
 
 import type {Report} from '../../src/report/report.js'
-import {apply, assertNoNetdiagPodsLeft, kubectlOk, netdiag, PROBE_IMAGE, skipWithoutCluster, waitFor, web, withNamespace} from './helpers.js'
+import {apply, assertNoNetdiagPodsLeft, kubectl, kubectlOk, netdiag, PROBE_IMAGE, skipWithoutCluster, waitFor, web, WEB_IMAGE, withNamespace} from './helpers.js'
 
 /** Faults a user meets, injected one at a time: the root cause must name the cause and its object (issue 13). */
 const probe = ['--image', PROBE_IMAGE, '-o', 'json']
@@ -105,6 +105,80 @@ spec:
       const pods = root.objects.filter((o) => o.kind === 'Pod').map((o) => o.name)
       assert.equal(pods.length, 2, JSON.stringify(root.objects))
       assert.ok(pods.every((p) => p.startsWith('web-')))
+    })
+  })
+  it('kube-proxy missing on the node the probe runs on (not the backends\' node): that node is the root cause', async () => {
+    const NODE1 = 'netdiag-node1'
+    const NODE2 = 'netdiag-node2'
+    await withNamespace('kp-probe', async (namespace) => {
+      apply(namespace, `apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  nodeName: ${NODE1}
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: web, image: ${WEB_IMAGE}, imagePullPolicy: IfNotPresent, args: ["8080"], ports: [{name: http, containerPort: 8080}]}
+`)
+      kubectlOk(['wait', '-n', namespace, '--for=condition=Ready', '--timeout=120s', 'pod/web'])
+      const affinity = {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: 'kubernetes.io/hostname', operator: 'NotIn', values: [NODE2]}]}]}}}
+      try {
+        // The debug pod must land on node2: cordon node1 (DaemonSets and pinned pods ignore it).
+        kubectlOk(['cordon', NODE1])
+        kubectlOk(['patch', 'daemonset', 'kube-proxy', '-n', 'kube-system', '--type', 'merge', '-p', JSON.stringify({spec: {template: {spec: {affinity}}}})])
+        await waitFor('kube-proxy gone from node2', () => !kubectlOk(['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-proxy', '-o', 'jsonpath={.items[*].spec.nodeName}']).includes(NODE2), 120_000)
+        // A Service created now is programmed on node1 only.
+        kubectlOk(['expose', 'pod', 'web', '-n', namespace, '--port', '80', '--target-port', '8080'])
+        const run = netdiag(['svc', 'web', '-n', namespace, ...probe])
+        assert.equal(run.exitCode, 1, run.stderr)
+        assert.match(run.report!.probe!.description, new RegExp(`on ${NODE2}$`))
+        const root = rootCause(run.report)
+        assert.equal(root.checkId, 'svc.kube-proxy', describeReport(run.report))
+        assert.match(root.summary, new RegExp(`kube-proxy is not ready on the node the probes run on ${NODE2}`))
+        assert.ok(root.objects.some((o) => o.kind === 'Node' && o.name === NODE2), JSON.stringify(root.objects))
+      } finally {
+        kubectl(['uncordon', NODE1])
+        kubectl(['patch', 'daemonset', 'kube-proxy', '-n', 'kube-system', '--type', 'json', '-p', '[{"op":"remove","path":"/spec/template/spec/affinity"}]'])
+        kubectl(['rollout', 'status', 'daemonset/kube-proxy', '-n', 'kube-system', '--timeout=180s'])
+      }
+    })
+  })
+
+  it('path to an unreachable pod: bounded probes, and the connect probe names what failed', async () => {
+    await withNamespace('unreach', async (namespace) => {
+      apply(namespace, `apiVersion: v1
+kind: Pod
+metadata: {name: a}
+spec:
+  nodeName: netdiag-node1
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: main, image: ${PROBE_IMAGE}, imagePullPolicy: IfNotPresent, command: [sleep, infinity]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b}
+spec:
+  nodeName: netdiag-node2
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: main
+    image: ${PROBE_IMAGE}
+    imagePullPolicy: IfNotPresent
+    command: ["sh", "-c", "sleep 3; ip link set eth0 down; exec sleep infinity"]
+    securityContext: {capabilities: {add: [NET_ADMIN]}}
+    ports: [{name: http, containerPort: 8080}]
+`)
+      kubectlOk(['wait', '-n', namespace, '--for=condition=Ready', '--timeout=120s', 'pod/a', 'pod/b'])
+      await new Promise((r) => setTimeout(r, 4000))
+      const run = netdiag(['path', 'a', 'b', '-n', namespace, '--probe-mode', 'pod', ...probe])
+      assert.equal(run.exitCode, 1, run.stderr)
+      const root = rootCause(run.report)
+      assert.equal(root.checkId, 'path.probe.connect', describeReport(run.report))
+      assert.match(root.summary, /8080/)
+      const trace = run.report!.checks.find((c) => c.id === 'path.probe.trace')!
+      assert.match(String(trace.details.command), / -m 8 /)
+      process.stdout.write(`# path to an unreachable pod took ${run.report!.durationMs} ms\n`)
     })
   })
 })
