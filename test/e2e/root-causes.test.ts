@@ -29,6 +29,19 @@ ${spec}
 `
 }
 
+/** A web server pod `web` (app=web, 8080 as http) pinned to a node. */
+function webPodOn(node: string): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  nodeName: ${node}
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: web, image: ${WEB_IMAGE}, imagePullPolicy: IfNotPresent, args: ["8080"], ports: [{name: http, containerPort: 8080}]}
+`
+}
+
 describe('e2e: root causes under real faults', {skip: skipWithoutCluster}, () => {
   after(async () => assertNoNetdiagPodsLeft())
 
@@ -111,15 +124,7 @@ spec:
     const NODE1 = 'netdiag-node1'
     const NODE2 = 'netdiag-node2'
     await withNamespace('kp-probe', async (namespace) => {
-      apply(namespace, `apiVersion: v1
-kind: Pod
-metadata: {name: web, labels: {app: web}}
-spec:
-  nodeName: ${NODE1}
-  terminationGracePeriodSeconds: 0
-  containers:
-  - {name: web, image: ${WEB_IMAGE}, imagePullPolicy: IfNotPresent, args: ["8080"], ports: [{name: http, containerPort: 8080}]}
-`)
+      apply(namespace, webPodOn(NODE1))
       kubectlOk(['wait', '-n', namespace, '--for=condition=Ready', '--timeout=120s', 'pod/web'])
       const affinity = {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: 'kubernetes.io/hostname', operator: 'NotIn', values: [NODE2]}]}]}}}
       try {
@@ -175,10 +180,44 @@ spec:
       assert.equal(run.exitCode, 1, run.stderr)
       const root = rootCause(run.report)
       assert.equal(root.checkId, 'path.probe.connect', describeReport(run.report))
-      assert.match(root.summary, /8080/)
+      assert.ok(root.summary.includes(`${namespace}/b`), root.summary)
       const trace = run.report!.checks.find((c) => c.id === 'path.probe.trace')!
       assert.match(String(trace.details.command), / -m 8 /)
       process.stdout.write(`# path to an unreachable pod took ${run.report!.durationMs} ms\n`)
+    })
+  })
+  it('a node firewall drops one port on the backends\' node: svc names that node, node names the rule', async () => {
+    const NODE2 = 'netdiag-node2'
+    const rule = ['FORWARD', '-p', 'tcp', '-m', 'tcp', '--dport', '8080', '-j', 'DROP']
+    await withNamespace('firewall', async (namespace) => {
+      apply(namespace, `${webPodOn(NODE2)}---
+apiVersion: v1
+kind: Pod
+metadata: {name: fw}
+spec:
+  nodeName: ${NODE2}
+  hostNetwork: true
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {name: fw, image: ${PROBE_IMAGE}, imagePullPolicy: IfNotPresent, command: [sleep, infinity], securityContext: {privileged: true}}
+`)
+      kubectlOk(['wait', '-n', namespace, '--for=condition=Ready', '--timeout=120s', 'pod/web', 'pod/fw'])
+      kubectlOk(['expose', 'pod', 'web', '-n', namespace, '--port', '80', '--target-port', '8080'])
+      kubectlOk(['exec', '-n', namespace, 'fw', '--', 'iptables', '-I', ...rule])
+      try {
+        const svc = netdiag(['svc', 'web', '-n', namespace, ...probe])
+        assert.equal(svc.exitCode, 1, svc.stderr)
+        const root = rootCause(svc.report)
+        assert.equal(root.checkId, 'svc.connect', describeReport(svc.report))
+        assert.match(root.summary, new RegExp(`dropped on or next to that node \\(a node firewall rule there shows in kubectl netdiag node ${NODE2}\\)`))
+        const node = netdiag(['node', NODE2, ...probe])
+        const firewall = node.report!.checks.find((c) => c.id === 'node.probe.firewall')!
+        assert.equal(firewall.status, 'warn', JSON.stringify(firewall))
+        assert.match(firewall.summary, /-A FORWARD -p tcp -m tcp --dport 8080 -j DROP/)
+        assert.deepEqual(firewall.objects, [{kind: 'Node', name: NODE2}])
+      } finally {
+        kubectl(['exec', '-n', namespace, 'fw', '--', 'iptables', '-D', ...rule])
+      }
     })
   })
 })

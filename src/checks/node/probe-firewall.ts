@@ -4,12 +4,10 @@ import type {NodeFacts} from '../../probes/node.js'
 import {combineNodeFindings, probeAll, PROBE_SOURCE} from './per-node.js'
 import type {NodeTarget} from './target.js'
 
-/** The variant the dataplane uses: the one holding kube-proxy's rules, else any with rules. */
-function activeRules(facts: NodeFacts): string | undefined {
-  const variants = Object.keys(facts.iptablesRules)
-  const kube = variants.find((v) => (facts.iptablesKubeServices[v] ?? 0) > 0)
-  if (kube) return facts.iptablesRules[kube]
-  return variants.length > 0 ? variants.map((v) => facts.iptablesRules[v]).join('\n') : undefined
+/** Every variant's rules: legacy and nft hooks both see every packet, so a rule in either one drops it. */
+function allRules(facts: NodeFacts): string | undefined {
+  const texts = Object.values(facts.iptablesRules)
+  return texts.length > 0 ? texts.join('\n') : undefined
 }
 
 /** Rules in the node's filter and nat tables that kube-proxy and the CNI did not write, named per node. */
@@ -22,7 +20,7 @@ export const nodeProbeFirewallCheck: Check<NodeTarget> = {
   async run(ctx) {
     const {probes, unprobed} = await probeAll(ctx)
     const perNode = probes.map((p) => {
-      const text = activeRules(p.facts)
+      const text = allRules(p.facts)
       return {node: p.node, findings: judgeFirewall(text === undefined ? undefined : parseIptablesSave(text))}
     })
     return combineNodeFindings(perNode, {what: 'firewall rules', unprobed})
