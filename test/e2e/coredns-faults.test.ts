@@ -57,7 +57,7 @@ describe('e2e: CoreDNS config faults', {skip: skipWithoutCluster}, () => {
         const finding = check(diagnosed.report, 'dns.corefile')
         assert.equal(finding.status, 'fail', describeReport(diagnosed.report))
         assert.match(finding.summary, /has no kubernetes plugin/)
-        const snippet = finding.remediation!.split('\n').slice(1).join('\n').replace(/ \(kubectl -n kube-system edit configmap coredns\)$/, '')
+        const snippet = finding.remediation!.split('\n').slice(1).join('\n')
         writeCorefile(broken.replace(/( +)ready\n/, (line, indent: string) => `${line}${snippet.replace(/^/gm, indent)}\n`))
         restartCoreDns()
         waitCoreDnsReady()

@@ -220,4 +220,41 @@ spec:
       }
     })
   })
+  it('a headless Service with 150 endpoints while DNS over TCP is blocked: the truncated answer is named, no 60 s hang', async () => {
+    await withNamespace('tcp53', async (namespace) => {
+      const endpoints = Array.from({length: 150}, (_, i) => `  - addresses: ["10.99.${Math.floor(i / 200)}.${(i % 200) + 1}"]\n    conditions: {ready: true}`).join('\n')
+      apply(namespace, `apiVersion: v1
+kind: Service
+metadata: {name: many}
+spec:
+  clusterIP: None
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: many-1
+  labels: {kubernetes.io/service-name: many}
+addressType: IPv4
+endpoints:
+${endpoints}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: dns-udp-only}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+      podSelector: {matchLabels: {k8s-app: kube-dns}}
+    ports: [{protocol: UDP, port: 53}]
+`)
+      const run = netdiag(['svc', 'many', '-n', namespace, ...probe])
+      const dns = run.report!.checks.find((c) => c.id === 'svc.dns')!
+      assert.equal(dns.status, 'fail', describeReport(run.report))
+      assert.match(dns.summary, /\(150 endpoint addresses\) does not fit a UDP datagram \(truncated, \d+ records in the UDP reply\) and the resolver's retry over TCP gets no answer/)
+      process.stdout.write(`# svc.dns took ${dns.durationMs} ms, the run ${run.report!.durationMs} ms\n`)
+    })
+  })
 })

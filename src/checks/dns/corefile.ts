@@ -44,7 +44,13 @@ export const corefileCheck: Check<DnsTarget> = {
       summary: `Corefile line ${worst.line}: ${worst.message}${others ? ` (+${others} more)` : ''}${unloadable && crashing ? ': the CoreDNS pods crash because they cannot load it' : ''}`,
       objects: [ref],
       details: unloadable && crashing ? {...details, explains: ['dns.pods', 'dns.endpoints', 'dns.service', 'dns.logs']} : details,
-      remediation: `${worst.remediation} (kubectl -n ${DNS_NAMESPACE} edit configmap coredns)`,
+      remediation: withEditCommand(worst.remediation),
     }
   },
+}
+
+/** The edit command goes on the first line, so a snippet on the lines below stays pasteable as it is. */
+function withEditCommand(remediation: string): string {
+  const [first, ...snippet] = remediation.split('\n')
+  return [`${first} (kubectl -n ${DNS_NAMESPACE} edit configmap coredns)`, ...snippet].join('\n')
 }
