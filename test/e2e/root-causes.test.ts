@@ -228,6 +228,7 @@ kind: Service
 metadata: {name: many}
 spec:
   clusterIP: None
+  ports: [{name: http, port: 80}]
 ---
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
@@ -235,6 +236,7 @@ metadata:
   name: many-1
   labels: {kubernetes.io/service-name: many}
 addressType: IPv4
+ports: [{name: http, port: 80, protocol: TCP}]
 endpoints:
 ${endpoints}
 ---
