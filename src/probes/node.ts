@@ -68,6 +68,8 @@ export function nodeProbeScript(options: NodeScriptOptions): string {
     `b proxy-mode; get ${KUBE_PROXY_METRICS_URL} 2>&1; e proxy-mode $?`,
     `b proxy-healthz; get ${KUBE_PROXY_HEALTHZ_URL} 2>&1; e proxy-healthz $?`,
     `for t in iptables-legacy-save iptables-nft-save iptables-save; do have "$t" || continue; b iptables "$t"; "$t" 2>/dev/null | grep -c KUBE-SERVICES; e iptables $?; done`,
+    // Filter and nat rules, without the per-Service and per-endpoint chains (thousands of lines, all kube-proxy's).
+    `for t in iptables-legacy-save iptables-nft-save iptables-save; do have "$t" || continue; b iptables-rules "$t"; { "$t" -t filter; "$t" -t nat; } 2>/dev/null | grep -E '^([*:]|-A )' | grep -v -E '^-A KUBE-(SEP|SVC|SVL|EXT|FW)-' | head -c ${max}; e iptables-rules $?; done`,
     `if have nft; then b nft; nft list tables 2>&1; e nft $?; fi`,
     `if have ipvsadm; then b ipvs; ipvsadm -Ln 2>&1; e ipvs $?; fi`,
     // host-local keeps allocations in <dataDir>/<network>/<ip>; dataDir is set in the CNI config or defaults.
@@ -167,6 +169,8 @@ export interface NodeFacts {
   }
   /** Lines with KUBE-SERVICES per iptables variant (`iptables-legacy-save`: 0). */
   iptablesKubeServices: Record<string, number>
+  /** Filter and nat rules per iptables variant, as iptables-save prints them (see analysis/node/firewall). */
+  iptablesRules: Record<string, string>
   nftTables?: string[]
   /** undefined when ipvsadm is missing; `available: false` when the kernel has no IPVS. */
   ipvs?: {available: boolean; services: number; error?: string}
@@ -198,6 +202,7 @@ export function readNodeFacts(sections: readonly ScriptSection[]): NodeFacts {
     rpFilter: {},
     kubeProxy: {},
     iptablesKubeServices: {},
+    iptablesRules: {},
     ipamAllocations: {},
     problems: [],
   }
@@ -261,6 +266,9 @@ export function readNodeFacts(sections: readonly ScriptSection[]): NodeFacts {
         if (count !== undefined) facts.iptablesKubeServices[s.name] = count
         break
       }
+      case 'iptables-rules':
+        if (s.body.trim() !== '') facts.iptablesRules[s.name] = s.body
+        break
       case 'nft':
         if (s.rc === 0) facts.nftTables = s.body.split('\n').map((l) => /^table (\S+ \S+)/.exec(l.trim())?.[1]).filter((t): t is string => t !== undefined)
         else facts.problems.push(`nft list tables failed: ${s.body.split('\n')[0]}`)

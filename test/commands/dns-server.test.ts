@@ -89,7 +89,7 @@ describe('kubectl netdiag dns: the DNS server (nock)', () => {
     const r = await runDns({configMap: corednsConfigMap(corefile)})
     const root = rootCause(r, 'dns.corefile')
     assert.match(root.summary, /^Corefile line 1: Server block \.:53 serves cluster\.local\. but has no kubernetes plugin: Service and pod names cannot resolve/)
-    assert.match(root.remediation, /Add `kubernetes cluster\.local in-addr\.arpa ip6\.arpa/)
+    assert.match(root.remediation, /^Add these lines inside \.:53 \{ \.\.\. \} .*\(kubectl -n kube-system edit configmap coredns\)\nkubernetes cluster\.local in-addr\.arpa ip6\.arpa \{\n {3}pods insecure\n/)
   })
 
   it('NodeLocal DNSCache detected and healthy: passes, naming the link-local IP pods should use', async () => {

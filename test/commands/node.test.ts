@@ -108,6 +108,7 @@ describe('kubectl netdiag node (nock)', () => {
       'node.probe.mtu': 'skip',
       'node.probe.kube-proxy': 'skip',
       'node.probe.kernel': 'skip',
+      'node.probe.firewall': 'skip',
       'node.probe.ipam': 'skip',
     })
     assert.match(r.check('node.cni').summary, /^CNI flannel \(vxlan, 50 bytes per packet; NetworkPolicy not enforced\); kind-worker: kube-flannel\/kube-flannel-ds-orker ready/)

@@ -41,6 +41,16 @@ const API_DIAL = /Failed to (?:watch|list) \*v1(?:beta1)?\.(\w+):.*dial tcp ([^\
 
 const SIGNATURES: Signature[] = [
   {
+    // caddy's parser, as CoreDNS 1.11 prints it before exiting: "/etc/coredns/Corefile:22 - Syntax error:
+    // Unexpected token 'loadbalance', expecting '}'" (captured on the e2e cluster), or "- Error during parsing: ...".
+    code: 'corefile-parse-error',
+    pattern: /(\S*Corefile):(\d+) - (?:Syntax error|Error during parsing): (.+?)\s*$/,
+    value: (m) => `line ${m[2]}: ${m[3]}`,
+    severity: () => 'fail',
+    message: (n, v) => `CoreDNS cannot parse its Corefile (${v.join('; ')}) and exits at start (${n} time${n === 1 ? '' : 's'})`,
+    remediation: 'Fix the Corefile at that line (kubectl -n kube-system edit configmap coredns); running pods keep the last good config until they restart, new ones crash',
+  },
+  {
     code: 'loop-detected',
     pattern: /plugin\/loop: (?:Loop \(([^)]*)\) detected for zone "([^"]*)"|Seen "HINFO IN [^"]*" more than twice, loop detected)/,
     value: (m) => (m[1] ? `${m[1]} zone ${m[2]}` : undefined),

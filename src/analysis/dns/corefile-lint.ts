@@ -90,7 +90,7 @@ export function lintCorefile(parsed: ParsedCorefile, options: CorefileLintOption
         code: 'cluster-domain-not-served',
         line: parsed.servers[0].line,
         message: `No server block on port 53 serves ${clusterZone}: Service names cannot resolve`,
-        remediation: `Serve the cluster domain, e.g. \`.:53 { kubernetes ${options.clusterDomain} in-addr.arpa ip6.arpa ... }\``,
+        remediation: `Serve the cluster domain: add this server block (CoreDNS reads one directive per line)\n${clusterServerBlock(options.clusterDomain)}`,
       })
     }
   } else {
@@ -181,7 +181,7 @@ function lintClusterServer(
       code: 'kubernetes-plugin-missing',
       line: server.line,
       message: `Server block ${keys} serves ${clusterZone} but has no kubernetes plugin${unlessImported}: Service and pod names cannot resolve`,
-      remediation: `Add \`kubernetes ${options.clusterDomain} in-addr.arpa ip6.arpa { pods insecure; fallthrough in-addr.arpa ip6.arpa }\` to ${keys}`,
+      remediation: `Add these lines inside ${keys} { ... } (CoreDNS reads one directive per line; ';' is not a separator)\n${kubernetesPluginBlock(options.clusterDomain)}`,
     })
   } else {
     lintKubernetesPlugin(kubernetes, server, clusterZone, options, add)
@@ -389,4 +389,13 @@ export function compareVersions(a: string, b: string): number {
     if (d !== 0) return d
   }
   return 0
+}
+
+/** The kubernetes plugin as kubeadm writes it: one directive per line, as the Caddyfile parser requires. */
+export function kubernetesPluginBlock(clusterDomain: string, indent = ''): string {
+  return [`kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {`, '   pods insecure', '   fallthrough in-addr.arpa ip6.arpa', '   ttl 30', '}'].map((l) => indent + l).join('\n')
+}
+
+function clusterServerBlock(clusterDomain: string): string {
+  return ['.:53 {', '    errors', '    health', '    ready', kubernetesPluginBlock(clusterDomain, '    '), '    forward . /etc/resolv.conf', '    cache 30', '    loop', '    reload', '}'].join('\n')
 }

@@ -126,8 +126,10 @@ export function interpretPortMatrix(m: PortMatrix): MatrixInterpretation {
     return {
       verdict: 'endpoint-timeout',
       status: 'fail',
-      summary: `${m.label}: ${silent.length === m.endpoints.length ? 'every backend' : `${silent.length} of ${m.endpoints.length} backends`} ${silent.length === 1 ? 'times' : 'time'} out (${list(silent)}): ${m.policyBlocks ? 'a NetworkPolicy drops it (see svc.policy)' : 'a NetworkPolicy, or the pod network, drops the traffic'}`,
-      remediation: m.policyBlocks ? 'fix the NetworkPolicy named by svc.policy' : `run: kubectl netdiag path <client-pod> ${silent[0]!.pod ?? '<backend-pod>'} --port ${silent[0]!.port}`,
+      summary: `${m.label}: ${silent.length === m.endpoints.length ? 'every backend' : `${silent.length} of ${m.endpoints.length} backends`} ${silent.length === 1 ? 'times' : 'time'} out (${list(silent)}): ${m.policyBlocks ? 'a NetworkPolicy drops it (see svc.policy)' : `a NetworkPolicy, or the pod network, drops the traffic${silentNodes.length ? ` between ${m.clientNode ?? "the client's node"} and ${silentNodes.join(', ')}, where it is dropped on or next to ${silentNodes.length === 1 ? 'that node' : 'those nodes'} (a node firewall rule there shows in kubectl netdiag node ${silentNodes[0]})` : ''}`}`,
+      remediation: m.policyBlocks
+        ? 'fix the NetworkPolicy named by svc.policy'
+        : `${silentNodes.length ? `kubectl netdiag node ${silentNodes[0]}   # firewall rules outside kube-proxy's and the CNI's; then ` : ''}kubectl netdiag path <client-pod> ${silent[0]!.pod ?? '<backend-pod>'} --port ${silent[0]!.port}`,
       evidence: silent,
     }
   }

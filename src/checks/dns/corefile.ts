@@ -39,12 +39,21 @@ export const corefileCheck: Check<DnsTarget> = {
       return {status: 'pass', summary: `Corefile serves ${details.servers.join('; ')} with the kubernetes plugin for ${clusterDomain}${findings.length ? ` (${findings.length} note(s))` : ''}`, objects: [ref], details}
     }
     const others = findings.filter((f) => f !== worst && f.severity !== 'info').length
+    // CoreDNS exits at start on a Corefile it cannot load: with pods restarting, this is why they crash.
+    const unloadable = findings.some((f) => f.severity === 'fail' && (f.code === 'syntax' || /-removed$/.test(f.code)))
+    const crashing = pods.some((p) => (p.status?.containerStatuses ?? []).some((c) => (c.restartCount ?? 0) > 0 || c.state?.waiting?.reason === 'CrashLoopBackOff'))
     return {
       status: worst.severity === 'fail' ? 'fail' : 'warn',
-      summary: `Corefile line ${worst.line}: ${worst.message}${others ? ` (+${others} more)` : ''}`,
+      summary: `Corefile line ${worst.line}: ${worst.message}${others ? ` (+${others} more)` : ''}${unloadable && crashing ? ': the CoreDNS pods crash because they cannot load it' : ''}`,
       objects: [ref],
-      details,
-      remediation: `${worst.remediation} (kubectl -n ${DNS_NAMESPACE} edit configmap coredns)`,
+      details: unloadable && crashing ? {...details, explains: ['dns.pods', 'dns.endpoints', 'dns.service', 'dns.logs']} : details,
+      remediation: withEditCommand(worst.remediation),
     }
   },
+}
+
+/** The edit command goes on the first line, so a snippet on the lines below stays pasteable as it is. */
+function withEditCommand(remediation: string): string {
+  const [first, ...snippet] = remediation.split('\n')
+  return [`${first} (kubectl -n ${DNS_NAMESPACE} edit configmap coredns)`, ...snippet].join('\n')
 }

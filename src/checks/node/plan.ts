@@ -4,6 +4,7 @@ import {nodeCniCheck} from './cni.js'
 import {nodeIpamCheck} from './ipam.js'
 import {nodeKubeProxyCheck} from './kube-proxy.js'
 import {nodeProbeCniCheck} from './probe-cni.js'
+import {nodeProbeFirewallCheck} from './probe-firewall.js'
 import {nodeProbeIpamCheck} from './probe-ipam.js'
 import {nodeProbeKernelCheck} from './probe-kernel.js'
 import {nodeProbeKubeProxyCheck} from './probe-kube-proxy.js'
@@ -27,6 +28,7 @@ export function nodePlan(): Check<NodeTarget>[] {
     nodeProbeMtuCheck,
     nodeProbeKubeProxyCheck,
     nodeProbeKernelCheck,
+    nodeProbeFirewallCheck,
     nodeProbeIpamCheck,
   ]
 }

@@ -49,7 +49,14 @@ export const pathProbeConnectCheck: Check<PathTarget> = {
     const [{verdicts}, cni] = await Promise.all([policyVerdicts(view, source, b, ports, from, target.to), clusterCni(view).catch(() => undefined)])
     // A --probe-mode pod debug pod is pinned to A's node, so the path is A's either way.
     const sameNode = a.spec?.nodeName !== undefined && a.spec.nodeName === b.spec?.nodeName
-    const icmp = hasTool(tools, 'ping') || !tools.complete ? await ping(runner, host) : {command: '', evidence: 'the probe image has no ping'}
+    const canNc = hasTool(tools, 'nc') || !tools.complete
+    // SCTP is only accepted where nothing is probed (nc cannot speak it).
+    const probed = ports.filter((p): p is typeof p & {protocol: 'TCP' | 'UDP'} => p.protocol !== 'SCTP')
+    // ping and every port at once: an unreachable target costs one timeout, not one per probe.
+    const [icmp, ...connects] = await Promise.all([
+      hasTool(tools, 'ping') || !tools.complete ? ping(runner, host) : Promise.resolve({command: '', evidence: 'the probe image has no ping'} as Awaited<ReturnType<typeof ping>>),
+      ...probed.map((port) => (canNc ? connect(runner, host, port.port, port.protocol === 'UDP') : Promise.resolve({outcome: 'unsupported' as const, command: '', message: 'the probe image has no nc'}))),
+    ])
     const base = {from, to: target.to, toIp: host, sameNode, ...(icmp.outcome ? {ping: icmp.outcome} : {}), ...(cni ? {encapsulation: cni.encapsulation, cni: cni.cni} : {})}
     const enforced = cni?.enforcesNetworkPolicy ?? 'unknown'
     // Every policy layer, not just NetworkPolicy: a drop the layers predict names its object; one they allow names the suspects.
@@ -69,11 +76,9 @@ export const pathProbeConnectCheck: Check<PathTarget> = {
     if (ports.length === 0) {
       findings.push({finding: interpretPathProbes({...base, policy: policyFor({protocol: 'ICMP', port: 0}, {allowed: verdicts.icmp.allowed, policies: verdicts.icmp.policies.map(policyName)})})})
     }
-    const canNc = hasTool(tools, 'nc') || !tools.complete
-    // SCTP is only accepted where nothing is probed (nc cannot speak it).
-    for (const port of ports.filter((p): p is typeof p & {protocol: 'TCP' | 'UDP'} => p.protocol !== 'SCTP')) {
+    for (const [i, port] of probed.entries()) {
       const verdict = verdicts.ports.find((p) => p.port.port === port.port && p.port.protocol === port.protocol)!.verdict
-      const tcp = canNc ? await connect(runner, host, port.port, port.protocol === 'UDP') : {outcome: 'unsupported' as const, command: '', message: 'the probe image has no nc'}
+      const tcp: {outcome: TcpOutcome | 'unsupported'; command: string; message?: string} = connects[i]!
       const finding = interpretPathProbes({
         ...base,
         port: port.port,

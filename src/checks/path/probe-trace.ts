@@ -6,6 +6,9 @@ import {internalIps} from '../node/facts.js'
 import {destinationIp, podIps, requirePathPods} from './facts.js'
 import {SOURCE_CHECK, type PathTarget} from './target.js'
 
+const TRACE_MAX_HOPS = 8
+const TRACE_TIMEOUT_MS = 10_000
+
 /** The hops of a cross-node path (tracepath, else traceroute), named where they are nodes or the pods: evidence. */
 export const pathProbeTraceCheck: Check<PathTarget> = {
   id: 'path.probe.trace',
@@ -26,7 +29,9 @@ export const pathProbeTraceCheck: Check<PathTarget> = {
     if (!tool) return {status: 'skip', skippedBecause: 'not-applicable', summary: 'the probe image has neither tracepath nor traceroute'}
     const runner = await ctx.probes!.source()
     const host = destinationIp(a, b)!
-    const exec = await runner.exec(tool === 'tracepath' ? tracepathCommand(host, 12) : tracerouteCommand(host, 12, 1), {timeoutMs: 40_000})
+    // A pod-to-pod path inside a cluster is a handful of hops. When the target is unreachable every hop goes
+    // unanswered, so bound the trace: what it printed until then is kept and is the evidence.
+    const exec = await runner.exec(tool === 'tracepath' ? tracepathCommand(host, TRACE_MAX_HOPS) : tracerouteCommand(host, TRACE_MAX_HOPS, 1), {timeoutMs: TRACE_TIMEOUT_MS})
     const output = `${exec.stdout}\n${exec.stderr}`
     const trace: TraceResult = tool === 'tracepath' ? parseTracepath(output) : parseTraceroute(output)
     const nodes = await view.listNodes().catch(() => [])

@@ -23,7 +23,7 @@ export const kubeProxyCheck: Check<SvcTarget> = {
     {verb: 'list', resource: 'pods', namespace: SYSTEM_NAMESPACE},
     {verb: 'get', resource: 'configmaps', namespace: SYSTEM_NAMESPACE},
   ],
-  async run({view, target}) {
+  async run({view, target, probes}) {
     const service = await requireService(view, target)
     const ref = serviceRef(target)
     if (serviceKind(service) === 'ExternalName') {
@@ -37,7 +37,10 @@ export const kubeProxyCheck: Check<SvcTarget> = {
       selectedPods(view, target, service).catch(() => [] as Pod[]),
       target.fromPod ? clientPod(view, target) : undefined,
     ])
-    const clientNode = client?.real ? client.pod.spec?.nodeName : undefined
+    // Without --from-pod the client is our debug pod: the node it runs on is on the path as much as the backends'.
+    const probeNode = !target.fromPod && probes ? await probes.source().then((r) => r.details.node as string | undefined, () => undefined) : undefined
+    const clientNode = client?.real ? client.pod.spec?.nodeName : probeNode
+    const clientWord = client?.real ? "the client's node" : 'the node the probes run on'
     const backendNodes = [...new Set(backends.map((p) => p.spec?.nodeName).filter((n): n is string => Boolean(n)))]
     const nodes = [...new Set([...(clientNode ? [clientNode] : []), ...backendNodes])]
     const ds = daemonSets[0]
@@ -84,9 +87,9 @@ export const kubeProxyCheck: Check<SvcTarget> = {
     if (clientDown) {
       return {
         status: 'fail',
-        summary: `kube-proxy is not ready on the client's node ${describe(clientDown)}: the Service's ClusterIP is not translated there`,
-        objects: [...objects, ...(clientDown.pod ? [{kind: 'Pod', namespace: SYSTEM_NAMESPACE, name: clientDown.pod}] : [])],
-        details,
+        summary: `kube-proxy is not ready on ${clientWord} ${describe(clientDown)}: the Service's ClusterIP (and kube-dns's) is not translated there`,
+        objects: [...objects, {kind: 'Node', name: clientDown.node}, ...(clientDown.pod ? [{kind: 'Pod', namespace: SYSTEM_NAMESPACE, name: clientDown.pod}] : [])],
+        details: {...details, explains: ['svc.dns', 'svc.connect']},
         remediation: clientDown.pod ? `kubectl -n ${SYSTEM_NAMESPACE} logs ${clientDown.pod} --tail=50; kubectl -n ${SYSTEM_NAMESPACE} describe pod ${clientDown.pod}` : `kubectl -n ${SYSTEM_NAMESPACE} describe daemonset ${ds?.metadata?.name ?? 'kube-proxy'}   # why no pod on ${clientDown.node} (taints, nodeSelector)`,
       }
     }

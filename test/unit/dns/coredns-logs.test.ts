@@ -56,6 +56,17 @@ describe('analyzeCorednsLogs: healthy logs', () => {
 })
 
 describe('analyzeCorednsLogs: signatures', () => {
+  it('a Corefile CoreDNS cannot parse (the previous log of a crashed 1.11.3 container, captured on the e2e cluster)', () => {
+    for (const [line, value] of [
+      ["/etc/coredns/Corefile:22 - Syntax error: Unexpected token 'loadbalance', expecting '}'", "line 22: Unexpected token 'loadbalance', expecting '}'"],
+      ["/etc/coredns/Corefile:5 - Error during parsing: Unknown directive 'kubernets'", "line 5: Unknown directive 'kubernets'"],
+    ]) {
+      const m = analyzeCorednsLogs(line).matches.find((x) => x.code === 'corefile-parse-error')
+      assert.ok(m, line)
+      assert.equal(m.severity, 'fail')
+      assert.match(m.message, new RegExp(`^CoreDNS cannot parse its Corefile \\(${value.replace(/[()'{}]/g, '.')}\\) and exits at start \\(1 time\\)$`))
+    }
+  })
   it('loop detected (1.5+ format) with the loop and zone', () => {
     const [m] = analyzeCorednsLogs(LOOP_NEW).matches
     assert.equal(m.code, 'loop-detected')

@@ -60,6 +60,18 @@ describe('lintCorefile: the kubernetes plugin', () => {
     assert.equal(f.line, 1)
     assert.match(f.remediation, /kubernetes cluster\.local in-addr\.arpa ip6\.arpa/)
   })
+  it('the snippet it offers is pasteable: one directive per line, and the fixed Corefile lints clean', () => {
+    // CoreDNS's Caddyfile lexer splits directives on newlines only (coredns/caddy caddyfile/lexer.go), so
+    // "pods insecure; fallthrough" would be one directive "pods" with arguments "insecure;" "fallthrough".
+    const broken = KUBEADM.replace(/ {4}kubernetes cluster\.local[^}]*\}\n/, '')
+    assert.ok(!broken.includes('kubernetes'), 'fixture edit removed the plugin')
+    const f = lint(broken).find((x) => x.code === 'kubernetes-plugin-missing')!
+    const snippet = f.remediation.split('\n').slice(1).join('\n')
+    assert.doesNotMatch(snippet, /;/)
+    const fixed = broken.replace('    ready\n', `    ready\n${snippet.replace(/^/gm, '    ')}\n`)
+    assert.deepEqual(parseCorefile(fixed).errors, [])
+    assert.deepEqual(lint(fixed).filter((x) => x.severity !== 'info'), [])
+  })
   it('a more specific cluster.local block without kubernetes wins over .:53', () => {
     const text = `${KUBEADM}cluster.local:53 {\n    errors\n    forward . 10.0.0.1\n}\n`
     assert.ok(codes(text).includes('fail:kubernetes-plugin-missing@24'))

@@ -137,7 +137,7 @@ describe('path.probe.mtu', () => {
 describe('path.probe.trace', () => {
   it('names hops that are nodes and the destination pod', async () => {
     const out = ' 1?: [LOCALHOST]                      pmtu 1450\n 1:  10.244.1.1                                            0.091ms \n 2:  10.244.2.0                                            0.300ms \n 3:  10.244.2.9                                            0.419ms reached\n     Resume: pmtu 1450 hops 3 back 3 \n'
-    const runner = fakeRunner((l) => (l === 'tracepath -n -m 12 10.244.2.9' ? {stdout: out} : undefined))
+    const runner = fakeRunner((l) => (l === 'tracepath -n -m 8 10.244.2.9' ? {stdout: out} : undefined))
     const r = await pathProbeTraceCheck.run(context(runner, cluster))
     assert.equal(r.status, 'pass')
     assert.match(r.summary, /^3 hop\(s\) to shop\/db-0: 1: 10\.244\.1\.1 -> 2: 10\.244\.2\.0 -> 3: 10\.244\.2\.9 \(pod shop\/db-0\); pmtu 1450/)
