@@ -10,6 +10,7 @@ import type {Pod} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
 import {cniFromApi, dnsPods, isPodReady} from './facts.js'
 import {DNS_NAMESPACE, type DnsTarget} from './target.js'
+import {unknownWithout} from '../unknown.js'
 
 interface SourceGroup {
   label: string
@@ -31,6 +32,9 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
     {verb: 'list', resource: 'nodes'},
   ],
   async run({view, target}) {
+    // A snapshot that does not carry the NetworkPolicies of these namespaces says nothing about them: not "none".
+    const notCarried = unknownWithout(view, [{kind: 'NetworkPolicy', namespace: target.namespace}, {kind: 'NetworkPolicy', namespace: DNS_NAMESPACE}], `whether NetworkPolicies let ${target.namespace} reach cluster DNS`)
+    if (notCarried) return notCarried
     const [here, dnsSide, pods, namespace, dnsNamespace, clients] = await Promise.all([
       view.listNetworkPolicies(target.namespace),
       target.namespace === DNS_NAMESPACE ? Promise.resolve([]) : view.listNetworkPolicies(DNS_NAMESPACE),

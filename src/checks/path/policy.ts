@@ -1,3 +1,4 @@
+import {unknownWithout} from '../unknown.js'
 import {denialSubject} from '../../analysis/network-policy/denial-words.js'
 import {allowPolicyYaml} from '../../analysis/path/policy-fix.js'
 import {nearMissesOf, policyName, type PathPolicyVerdicts} from '../../analysis/path/policy-verdicts.js'
@@ -53,6 +54,10 @@ export const pathPolicyCheck: Check<PathTarget> = {
   ],
   async run({view, target}) {
     const {a, b} = await requirePathPods(view, target)
+    // A snapshot that does not carry the NetworkPolicies of both pods' namespaces says nothing about them: not "none".
+    const namespaces = [...new Set([a.metadata?.namespace ?? 'default', b.metadata?.namespace ?? 'default'])]
+    const unknown = unknownWithout(view, namespaces.map((namespace) => ({kind: 'NetworkPolicy' as const, namespace})), `whether NetworkPolicies let ${target.from} reach ${target.to}`)
+    if (unknown) return unknown
     const ports = targetPorts(target)
     const {verdicts, policies} = await policyVerdicts(view, a, b, ports, target.from, target.to)
     const cni = await clusterCni(view).catch(() => undefined)

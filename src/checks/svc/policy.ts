@@ -1,3 +1,4 @@
+import {unknownWithout} from '../unknown.js'
 import {podOwner} from '../../analysis/label-difference.js'
 import {formatLabels} from '../../analysis/labels.js'
 import {evaluateEgress, evaluateIngress, podEndpoint, type DirectionVerdict, type TrafficPort} from '../../analysis/network-policy.js'
@@ -104,6 +105,9 @@ export const policyCheck: Check<SvcTarget> = {
     if (serviceKind(service) === 'ExternalName' || !hasSelector(service)) {
       return {status: 'skip', skippedBecause: 'not-applicable', summary: 'the Service selects no pods; NetworkPolicies for its manual endpoints are not evaluated', objects: [ref]}
     }
+    // A snapshot that does not carry the namespace's NetworkPolicies says nothing about them: not "none".
+    const unknown = unknownWithout(view, [{kind: 'NetworkPolicy', namespace: target.namespace}], `whether NetworkPolicies let clients reach ${target.namespace}/${target.name}`)
+    if (unknown) return {...unknown, objects: [ref]}
     const policies = await view.listNetworkPolicies(target.namespace)
     const layers = await loadPolicyLayers(view, [target.namespace, SYSTEM_NAMESPACE], policies)
     const {pod: client, real} = await clientPod(view, target)
