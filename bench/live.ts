@@ -25,6 +25,7 @@ const PROBE_IMAGE = 'localhost/netdiag-probe:dev'
 const WEB_IMAGE = 'localhost/netdiag-web:dev'
 const NODES = ['netdiag-node1', 'netdiag-node2']
 const TIME = '/usr/bin/time'
+const EXTERNAL_NAME = process.env.NETDIAG_BENCH_EXTERNAL_NAME ?? 'probe.netdiag.test'
 
 export interface LiveScale {
   services: number
@@ -217,7 +218,8 @@ function netdiagCommands(noProbe: boolean): Array<[string, string[]]> {
     ]
   }
   return [
-    ['netdiag dns', ['dns', ...n]],
+    // The local cluster has no internet: its upstream resolver answers *.netdiag.test (test/cluster/README.md).
+    ['netdiag dns', ['dns', '--external-name', EXTERNAL_NAME, ...n]],
     ['netdiag svc', ['svc', 'web', ...n]],
     ['netdiag path same-node', ['path', 'web-1', 'web-3', '--probe-mode', 'pod', ...n]],
     ['netdiag path cross-node', ['path', 'web-1', 'web-2', '--probe-mode', 'pod', ...n]],
