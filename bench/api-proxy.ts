@@ -1,10 +1,12 @@
-// A counting reverse proxy in front of the API server, for the live benchmarks: netdiag (or kubectl) talks plain
-// HTTP to 127.0.0.1 and the proxy forwards over TLS with the admin kubeconfig's credentials. It counts requests
+// A counting reverse proxy in front of the API server, for the live benchmarks: netdiag (or kubectl) talks TLS to
+// 127.0.0.1 (the proxy serves the local cluster's own apiserver certificate, so the kubeconfig keeps its CA) and
+// the proxy forwards over TLS with the admin kubeconfig's credentials. It counts requests
 // and response bytes per run, so "API calls and bytes read stay O(1) in cluster size" is measured from outside
 // the program, including calls no check timed. Websocket upgrades (exec) are piped through and counted once.
 import {readFileSync, writeFileSync} from 'node:fs'
-import {createServer, type IncomingMessage, type Server} from 'node:http'
-import {request as httpsRequest, type RequestOptions} from 'node:https'
+import type {IncomingMessage} from 'node:http'
+import {createServer, request as httpsRequest, type RequestOptions} from 'node:https'
+import {isIP} from 'node:net'
 import {connect as tlsConnect} from 'node:tls'
 import type {AddressInfo} from 'node:net'
 
@@ -71,10 +73,17 @@ function isClusterWideList(method: string, path: string): boolean {
   return afterVersion.length === 1 && afterVersion[0] !== 'namespaces' && afterVersion[0] !== 'nodes'
 }
 
-export async function startCountingProxy(kubeconfig: string, kubeconfigOut: string): Promise<CountingProxy> {
+/** The serving certificate, key and CA the proxy presents: the local cluster's (test/cluster/pki.sh). */
+export interface ServingTls {
+  cert: string
+  key: string
+  ca: string
+}
+
+export async function startCountingProxy(kubeconfig: string, kubeconfigOut: string, serving: ServingTls): Promise<CountingProxy> {
   const upstream = upstreamFrom(kubeconfig)
   let traffic: ApiTraffic = {calls: 0, bytes: 0, clusterWideLists: [], requests: []}
-  const tls = {ca: upstream.ca, cert: upstream.cert, key: upstream.key, servername: upstream.host}
+  const tls = {ca: upstream.ca, cert: upstream.cert, key: upstream.key, ...(isIP(upstream.host) ? {} : {servername: upstream.host})}
   const headersFor = (req: IncomingMessage) => ({
     ...req.headers,
     host: `${upstream.host}:${upstream.port}`,
@@ -86,7 +95,7 @@ export async function startCountingProxy(kubeconfig: string, kubeconfigOut: stri
     if (isClusterWideList(req.method ?? '', req.url ?? '')) traffic.clusterWideLists.push(req.url ?? '')
   }
 
-  const server: Server = createServer((req, res) => {
+  const server = createServer({cert: readFileSync(serving.cert), key: readFileSync(serving.key)}, (req, res) => {
     record(req)
     const options: RequestOptions = {...tls, host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: headersFor(req)}
     const forward = httpsRequest(options, (upstreamRes) => {
@@ -100,8 +109,12 @@ export async function startCountingProxy(kubeconfig: string, kubeconfigOut: stri
     })
     req.pipe(forward)
   })
+  // Upgraded (exec) sockets leave the server's connection tracking: kept here so close() can end them.
+  const upgraded = new Set<{destroy(): void}>()
   server.on('upgrade', (req, socket, head) => {
     record(req)
+    upgraded.add(socket)
+    socket.on('close', () => upgraded.delete(socket))
     const target = tlsConnect({...tls, host: upstream.host, port: upstream.port}, () => {
       const headers = headersFor(req)
       const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : v === undefined ? [] : [`${k}: ${v}`]))]
@@ -126,7 +139,7 @@ export async function startCountingProxy(kubeconfig: string, kubeconfigOut: stri
       'apiVersion: v1',
       'kind: Config',
       'current-context: bench',
-      'clusters: [{name: bench, cluster: {server: "http://127.0.0.1:' + port + '"}}]',
+      `clusters: [{name: bench, cluster: {server: "https://127.0.0.1:${port}", certificate-authority: "${serving.ca}"}}]`,
       'users: [{name: bench, user: {}}]',
       'contexts: [{name: bench, context: {cluster: bench, user: bench}}]',
       '',
@@ -141,8 +154,9 @@ export async function startCountingProxy(kubeconfig: string, kubeconfigOut: stri
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections()
         server.close(() => resolve())
+        server.closeAllConnections()
+        for (const socket of upgraded) socket.destroy()
       }),
   }
 }

@@ -7,7 +7,7 @@
 //   loaded     the same netdiag commands after loading the API server (see loadCluster)
 //
 // API calls and bytes are counted by a reverse proxy in front of the API server (bench/api-proxy.ts).
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {Agent, request} from 'node:https'
 import {tmpdir} from 'node:os'
@@ -17,12 +17,15 @@ import {parse as parseYaml} from 'yaml'
 
 import {startCountingProxy, type ApiTraffic} from './api-proxy.js'
 
-export const LOCAL_KUBECONFIG = '/var/tmp/netdiag-cluster/kubeconfig'
+const STATE = process.env.NETDIAG_CLUSTER_DIR ?? '/var/tmp/netdiag-cluster'
+export const LOCAL_KUBECONFIG = join(STATE, 'kubeconfig')
+const SERVING = {cert: join(STATE, 'pki', 'apiserver.crt'), key: join(STATE, 'pki', 'apiserver.key'), ca: join(STATE, 'pki', 'ca.crt')}
 const NAMESPACE = 'netdiag-bench'
 const PROBE_IMAGE = 'localhost/netdiag-probe:dev'
 const WEB_IMAGE = 'localhost/netdiag-web:dev'
 const NODES = ['netdiag-node1', 'netdiag-node2']
 const TIME = '/usr/bin/time'
+const EXTERNAL_NAME = process.env.NETDIAG_BENCH_EXTERNAL_NAME ?? 'probe.netdiag.test'
 
 export interface LiveScale {
   services: number
@@ -55,6 +58,8 @@ export interface LiveMeasurement {
   medianCpuMs: number
   exitCode: number
   reportStatus?: string
+  /** A benchmark of a healthy namespace should pass; when it does not, what the report blamed. */
+  rootCause?: string
   api?: {calls: number; bytes: number; clusterWideLists: string[]}
 }
 
@@ -83,6 +88,17 @@ function timed(file: string, args: string[], env: NodeJS.ProcessEnv): Timed {
   const [user, system] = readFileSync(out, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number)
   rmSync(out, {force: true})
   return {wallMs, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000, exitCode: child.status ?? -1, stdout: child.stdout, stderr: child.stderr}
+}
+
+/** The same through an asynchronous child, so a proxy in this process keeps serving while it runs. */
+function runAsync(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{exitCode: number; stderr: string}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {env: {...process.env, NO_COLOR: '1', ...env}, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({exitCode: code ?? -1, stderr}))
+  })
 }
 
 class Kubectl {
@@ -141,25 +157,29 @@ function setUp(kubectl: Kubectl): {ips: Record<string, string>} {
   return {ips}
 }
 
-/** Shell scripts of the by-hand work; each creates and deletes its own pod, as netdiag does. */
-function handScripts(ips: Record<string, string>): Record<string, string> {
+/**
+ * Shell scripts of the by-hand work; each creates and deletes its own pod, as netdiag does. `run` makes the pod
+ * names unique: a pod deleted with --wait=false is still terminating when the next run starts.
+ */
+function handScripts(ips: Record<string, string>, run: number): Record<string, string> {
   const k = `kubectl -n ${NAMESPACE}`
   const start = (name: string, node?: string) =>
+    `trap '${k} delete pod ${name} --grace-period=0 --wait=false >/dev/null 2>&1' EXIT; ` +
     `${k} run ${name} --image=${PROBE_IMAGE} --image-pull-policy=IfNotPresent --restart=Never ` +
-    (node ? `--overrides='{"spec":{"nodeName":"${node}"}}' ` : '') +
-    `--command -- sleep 300 >/dev/null && ${k} wait --for=condition=Ready pod/${name} --timeout=60s >/dev/null`
-  const stop = (name: string) => `${k} delete pod ${name} --grace-period=0 --wait=false >/dev/null 2>&1`
-  return {
-    'floor dns': `${start('floor-dns')} && ${k} exec floor-dns -- dig +short +time=2 kubernetes.default.svc.cluster.local; ${stop('floor-dns')}`,
+    (node ? `--overrides='{"apiVersion":"v1","spec":{"nodeName":"${node}"}}' ` : '') +
+    `--command -- sleep 300 >/dev/null; ${k} wait --for=condition=Ready pod/${name} --timeout=60s >/dev/null`
+  const scripts: Record<string, string> = {
+    'floor dns': `${start(`floor-dns-${run}`)}; ${k} exec floor-dns-${run} -- dig +short +time=2 kubernetes.default.svc.cluster.local`,
     'runbook dns':
-      `${start('dnsutils')} && ${k} exec dnsutils -- nslookup kubernetes.default && ${k} exec dnsutils -- cat /etc/resolv.conf && ` +
-      `kubectl -n kube-system get pods -l k8s-app=kube-dns && kubectl -n kube-system get svc kube-dns && ` +
-      `kubectl -n kube-system get endpointslices -l kubernetes.io/service-name=kube-dns && kubectl -n kube-system get configmap coredns -o yaml && ` +
-      `kubectl -n kube-system logs -l k8s-app=kube-dns --tail=20; ${stop('dnsutils')}`,
-    'floor svc': `${start('floor-svc')} && ${k} exec floor-svc -- nc -zw2 web 80; ${stop('floor-svc')}`,
-    'floor path same-node': `${start('floor-same', NODES[0])} && ${k} exec floor-same -- nc -zw2 ${ips['web-3']} 8080; ${stop('floor-same')}`,
-    'floor path cross-node': `${start('floor-cross', NODES[0])} && ${k} exec floor-cross -- nc -zw2 ${ips['web-2']} 8080; ${stop('floor-cross')}`,
+      `${start(`dnsutils-${run}`)}; ${k} exec dnsutils-${run} -- nslookup kubernetes.default; ${k} exec dnsutils-${run} -- cat /etc/resolv.conf; ` +
+        `kubectl -n kube-system get pods -l k8s-app=kube-dns; kubectl -n kube-system get svc kube-dns; ` +
+        `kubectl -n kube-system get endpointslices -l kubernetes.io/service-name=kube-dns; kubectl -n kube-system get configmap coredns -o yaml; ` +
+        `kubectl -n kube-system logs -l k8s-app=kube-dns --tail=20`,
+    'floor svc': `${start(`floor-svc-${run}`)}; ${k} exec floor-svc-${run} -- nc -zw2 web 80`,
+    'floor path same-node': `${start(`floor-same-${run}`, NODES[0])}; ${k} exec floor-same-${run} -- nc -zw2 ${ips['web-3']} 8080`,
+    'floor path cross-node': `${start(`floor-cross-${run}`, NODES[0])}; ${k} exec floor-cross-${run} -- nc -zw2 ${ips['web-2']} 8080`,
   }
+  return Object.fromEntries(Object.entries(scripts).map(([label, script]) => [label, `set -eu; ${script}`]))
 }
 
 function measure(label: string, runs: number, once: () => Timed, options: {report?: boolean} = {}): LiveMeasurement {
@@ -177,8 +197,14 @@ function measure(label: string, runs: number, once: () => Timed, options: {repor
     maxWallMs: Math.round(Math.max(...wall)),
     medianCpuMs: Math.round(median(samples.map((s) => s.cpuMs))),
     exitCode: last.exitCode,
-    ...(options.report ? {reportStatus: (JSON.parse(last.stdout) as {status: string}).status} : {}),
+    ...(options.report ? reportFields(last.stdout) : {}),
   }
+}
+
+function reportFields(stdout: string): {reportStatus: string; rootCause?: string} {
+  const report = JSON.parse(stdout) as {status: string; diagnosis?: {rootCause?: {checkId: string; summary: string}}}
+  const cause = report.diagnosis?.rootCause
+  return {reportStatus: report.status, ...(cause ? {rootCause: `${cause.checkId}: ${cause.summary}`} : {})}
 }
 
 /** The netdiag runs of this benchmark: label and arguments. */
@@ -192,7 +218,8 @@ function netdiagCommands(noProbe: boolean): Array<[string, string[]]> {
     ]
   }
   return [
-    ['netdiag dns', ['dns', ...n]],
+    // The local cluster has no internet: its upstream resolver answers *.netdiag.test (test/cluster/README.md).
+    ['netdiag dns', ['dns', '--external-name', EXTERNAL_NAME, ...n]],
     ['netdiag svc', ['svc', 'web', ...n]],
     ['netdiag path same-node', ['path', 'web-1', 'web-3', '--probe-mode', 'pod', ...n]],
     ['netdiag path cross-node', ['path', 'web-1', 'web-2', '--probe-mode', 'pod', ...n]],
@@ -201,7 +228,7 @@ function netdiagCommands(noProbe: boolean): Array<[string, string[]]> {
 
 async function runNetdiag(options: LiveOptions, commands: Array<[string, string[]]>, suffix: string): Promise<LiveMeasurement[]> {
   const dir = mkdtempSync(join(tmpdir(), 'netdiag-live-'))
-  const proxy = await startCountingProxy(options.kubeconfig, join(dir, 'kubeconfig'))
+  const proxy = await startCountingProxy(options.kubeconfig, join(dir, 'kubeconfig'), SERVING)
   const out: LiveMeasurement[] = []
   try {
     for (const [label, args] of commands) {
@@ -209,7 +236,7 @@ async function runNetdiag(options: LiveOptions, commands: Array<[string, string[
       const m = measure(`${label}${suffix}`, options.runs, () => timed(process.execPath, [options.cli, ...args], {KUBECONFIG: options.kubeconfig}), {report: true})
       // One more run through the counting proxy: the calls and bytes of one invocation.
       proxy.take()
-      const counted = timed(process.execPath, [options.cli, ...args], {KUBECONFIG: proxy.kubeconfigPath})
+      const counted = await runAsync(process.execPath, [options.cli, ...args], {KUBECONFIG: proxy.kubeconfigPath})
       if (counted.exitCode > 1) throw new Error(`${label} through the proxy: exit ${counted.exitCode}: ${counted.stderr.trim()}`)
       const traffic: ApiTraffic = proxy.take()
       out.push({...m, api: {calls: traffic.calls, bytes: traffic.bytes, clusterWideLists: traffic.clusterWideLists}})
@@ -332,9 +359,10 @@ export async function runLiveBench(options: LiveOptions): Promise<LiveResults> {
   const measurements: LiveMeasurement[] = []
   let scale: LiveResults['scale']
   try {
-    for (const [label, script] of Object.entries(handScripts(ips))) {
+    for (const label of Object.keys(handScripts(ips, 0))) {
       log(`live: ${label} x${options.runs}`)
-      measurements.push(measure(label, options.runs, () => timed('bash', ['-c', script], {KUBECONFIG: options.kubeconfig})))
+      let run = 0
+      measurements.push(measure(label, options.runs, () => timed('bash', ['-c', handScripts(ips, run++)[label]!], {KUBECONFIG: options.kubeconfig})))
     }
     measurements.push(...(await runNetdiag(options, netdiagCommands(false), '')))
     if (options.scale) {
@@ -382,12 +410,13 @@ export function liveTable(results: LiveResults): string {
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
   const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+  const causes = results.measurements.filter((m) => m.rootCause).map((m) => `  ${m.label} did not pass: ${m.rootCause}`)
   const ratioLines = Object.entries(results.ratios).map(([k, v]) => `  ${k}: ${v.toFixed(2)}x`)
   const s = results.scale
   const scale = s
     ? `loaded: ${s.services} Services, ${s.pods} pods on ${s.fakeNodes} fake nodes, ${s.policies} NetworkPolicies in ${s.namespaces} namespaces (loaded in ${s.loadSeconds} s)`
     : 'loaded cluster: not run (--live-scale 0)'
-  return [...lines, '', 'ratios:', ...ratioLines, scale].join('\n')
+  return [...lines, ...causes, '', 'ratios:', ...ratioLines, scale].join('\n')
 }
 
 /** The local cluster is there and answers. */
