@@ -54,10 +54,6 @@ export const pathPolicyCheck: Check<PathTarget> = {
   ],
   async run({view, target}) {
     const {a, b} = await requirePathPods(view, target)
-    // A snapshot that does not carry the NetworkPolicies of both pods' namespaces says nothing about them: not "none".
-    const namespaces = [...new Set([a.metadata?.namespace ?? 'default', b.metadata?.namespace ?? 'default'])]
-    const unknown = unknownWithout(view, namespaces.map((namespace) => ({kind: 'NetworkPolicy' as const, namespace})), `whether NetworkPolicies let ${target.from} reach ${target.to}`)
-    if (unknown) return unknown
     const ports = targetPorts(target)
     const {verdicts, policies} = await policyVerdicts(view, a, b, ports, target.from, target.to)
     const cni = await clusterCni(view).catch(() => undefined)
@@ -97,6 +93,9 @@ export const pathPolicyCheck: Check<PathTarget> = {
     const icmpDecides = ports.length === 0
     const denied = denials(verdicts, icmpDecides)
     if (!verdicts.isolated) {
+      // No policy seen, in a snapshot that carries no NetworkPolicy at all: "none" would be a guess.
+      const notCarried = policies.length === 0 ? unknownWithout(view, [{kind: 'NetworkPolicy'}], `whether NetworkPolicies let ${target.from} reach ${target.to}`) : undefined
+      if (notCarried) return notCarried
       if (unenforced) return {status: 'warn', summary: `no NetworkPolicy selects ${target.from} (egress) or ${target.to} (ingress); ${unenforced}`, details}
       return {status: 'pass', summary: `no NetworkPolicy selects ${target.from} (egress) or ${target.to} (ingress): all traffic between them is allowed${standIn}${notes}`, details}
     }

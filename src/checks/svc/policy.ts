@@ -105,14 +105,14 @@ export const policyCheck: Check<SvcTarget> = {
     if (serviceKind(service) === 'ExternalName' || !hasSelector(service)) {
       return {status: 'skip', skippedBecause: 'not-applicable', summary: 'the Service selects no pods; NetworkPolicies for its manual endpoints are not evaluated', objects: [ref]}
     }
-    // A snapshot that does not carry the namespace's NetworkPolicies says nothing about them: not "none".
-    const unknown = unknownWithout(view, [{kind: 'NetworkPolicy', namespace: target.namespace}], `whether NetworkPolicies let clients reach ${target.namespace}/${target.name}`)
-    if (unknown) return {...unknown, objects: [ref]}
     const policies = await view.listNetworkPolicies(target.namespace)
     const layers = await loadPolicyLayers(view, [target.namespace, SYSTEM_NAMESPACE], policies)
     const {pod: client, real} = await clientPod(view, target)
     const clientName = real ? `pod ${target.namespace}/${client.metadata?.name}` : `the netdiag debug pod (labels ${formatLabels(client.metadata?.labels)})`
     if (policies.length === 0 && !layers.layered) {
+      // No policy seen, in a snapshot that carries no NetworkPolicy at all: "none" would be a guess.
+      const notCarried = unknownWithout(view, [{kind: 'NetworkPolicy'}], `whether NetworkPolicies let clients reach ${target.namespace}/${target.name}`)
+      if (notCarried) return {...notCarried, objects: [ref]}
       return {status: 'pass', summary: `no NetworkPolicy in ${target.namespace}: nothing restricts ${clientName} or the backends of ${target.namespace}/${target.name}`, objects: [ref], details: {policies: 0}}
     }
     const index = layers.set.networkPolicies
