@@ -9,7 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 GATEWAY_API_VERSION=${GATEWAY_API_VERSION:-v1.2.1}
 export GOMODCACHE="$CACHE/gomod" GOFLAGS=-modcacherw
-dir=$(cd "$CLUSTER_SRC" && go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | jq -r .Dir)
+# The module's directory from `go mod download -json` (no jq: a fresh machine does not have it).
+dir=$(cd "$CLUSTER_SRC" && go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
 [ -d "$dir/config/crd/standard" ] || { echo "gateway-crds: no config/crd/standard in $dir" >&2; exit 1; }
 export KUBECONFIG="${KUBECONFIG:-$KUBECONFIG_ADMIN}"
 kubectl apply --server-side --force-conflicts -f "$dir/config/crd/standard/" >/dev/null

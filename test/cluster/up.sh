@@ -242,6 +242,10 @@ if [[ $NETDIAG_NETPOL == 1 ]]; then
     crd/adminnetworkpolicies.policy.networking.k8s.io crd/baselineadminnetworkpolicies.policy.networking.k8s.io >>"$LOGS/apply.log" 2>&1 \
     || { tail_log apply; die "policy CRDs not established"; }
 fi
+# Gateway API CRDs (no controller), so the route e2e suite meets a real API server that serves them.
+if [[ ${NETDIAG_GATEWAY_API:-1} == 1 ]]; then
+  KUBECONFIG="$KUBECONFIG_ADMIN" bash "$CLUSTER_SRC/gateway-crds.sh" >>"$LOGS/apply.log" 2>&1 || { tail_log apply; die "Gateway API CRDs failed"; }
+fi
 MANIFESTS=(kube-proxy.yaml coredns.yaml)
 [[ $NETDIAG_NETPOL == 1 ]] && MANIFESTS+=(kube-network-policies.yaml)
 for m in "${MANIFESTS[@]}"; do
