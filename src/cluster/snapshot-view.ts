@@ -226,10 +226,6 @@ export class SnapshotClusterView implements ClusterView {
     throw new OfflineError('a Secret (snapshots never hold Secrets)')
   }
 
-  holdsKind(kind: string): boolean {
-    return this.byNamespace.has(kind as SnapshotKind)
-  }
-
   private inGroup<T>(kind: SnapshotKind, group: string, namespace: string | undefined, name?: string): T[] {
     const objects = this.list<SnapshotObject>(kind, namespace, name === undefined ? {} : {fieldSelector: `metadata.name=${name}`})
     return objects.filter((o) => apiGroupOf(o.apiVersion, BUILTIN_GROUP[kind] ?? '?') === group) as T[]

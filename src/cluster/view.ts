@@ -85,8 +85,6 @@ export interface ClusterView {
   listRoutes(kind: RouteKind, namespace: string | undefined): Promise<Route[]>
   /** Whether a Secret exists, from its metadata only (PartialObjectMetadata): its data is never requested. Live only. */
   secretExists(namespace: string, name: string): Promise<boolean>
-  /** Snapshot only: whether the snapshot holds any object of this kind (a snapshot without one says nothing about it). */
-  holdsKind?(kind: string): boolean
   // --- end Ingress and Gateway API ---
   /** The first malformed object met while answering (its checks errored), so the run exits 2. */
   damage?(): Error | undefined

@@ -2,19 +2,12 @@ import assert from 'node:assert/strict'
 import {fileURLToPath} from 'node:url'
 import {describe, it} from 'node:test'
 
-import {run} from '../helpers/run.js'
-import {assertValidReport} from '../helpers/schema.js'
+import {failingExampleReport} from '../helpers/example-report.js'
 
 // The README's offline example: the shipped snapshot must keep giving the diagnosis the README shows.
 const SNAPSHOT = fileURLToPath(new URL('../../examples/shop.json', import.meta.url))
 
-async function report(argv: string[]) {
-  const r = await run([...argv, '--snapshot', SNAPSHOT, '-o', 'json'])
-  assert.equal(r.exitCode, 1, r.stderr)
-  const parsed = JSON.parse(r.stdout)
-  assertValidReport(parsed)
-  return parsed
-}
+const report = (argv: string[]) => failingExampleReport(SNAPSHOT, argv)
 
 describe('examples/shop.json (the README example)', () => {
   it('svc backend -n shop: the selector typo, with the Deployment whose pods carry app=backend', async () => {

@@ -29,7 +29,7 @@ export interface ClassFacts {
 export function classFacts(view: ClusterView, target: IngressTarget): Promise<ClassFacts> {
   return once(view, `ingress-class|${target.namespace}|${target.name}`, async () => {
     const [ingress, classes] = await Promise.all([requireIngress(view, target), view.listIngressClasses()])
-    return {choice: chooseIngressClass(ingress, classes), classes, unknownOffline: view.holdsKind?.('IngressClass') === false}
+    return {choice: chooseIngressClass(ingress, classes), classes, unknownOffline: view.lacks?.('IngressClass') !== undefined}
   })
 }
 

@@ -101,7 +101,7 @@ export function grantFor(view: ClusterView, target: RouteTarget, ref: ResolvedBa
       if (error instanceof NotServedError) return {permitted: false}
       return {permitted: 'unknown', reason}
     }
-    if (grants.length === 0 && view.holdsKind?.('ReferenceGrant') === false) return {permitted: 'unknown', reason: 'the snapshot holds no ReferenceGrant'}
+    if (grants.length === 0 && view.lacks?.('ReferenceGrant') !== undefined) return {permitted: 'unknown', reason: 'the snapshot holds no ReferenceGrant'}
     const grant = permittingGrant(grants, {group: GATEWAY_API_GROUP, kind: target.kind, namespace: target.namespace}, {group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name})
     return grant ? {permitted: true, grant} : {permitted: false}
   })

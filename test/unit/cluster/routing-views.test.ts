@@ -52,7 +52,7 @@ describe('ClusterView: Ingress and Gateway API', () => {
     assert.equal(await only.getGateway('shop', 'public'), undefined)
     const both = new SnapshotClusterView([istio, gateway()] as never)
     assert.equal((await both.getGateway('shop', 'public'))?.apiVersion, 'gateway.networking.k8s.io/v1')
-    assert.equal(both.holdsKind('IngressClass'), false)
+    assert.match(both.lacks('IngressClass')?.missing ?? '', /holds no IngressClass/)
     await assert.rejects(both.secretExists(), /snapshots never hold Secrets/)
   })
 
