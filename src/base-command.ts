@@ -3,6 +3,7 @@ import {Command, Errors} from '@oclif/core'
 import type {AccessRequirement} from './cluster/access.js'
 import type {DebugSession, ProbeSourceSpec} from './cluster/debug-session.js'
 import type {Connection} from './cluster/kubeconfig.js'
+import {exitIfSignalled} from './cluster/lifecycle.js'
 import type {ClusterInfo} from './cluster/types.js'
 import type {ClusterView} from './cluster/view.js'
 import type {Check, CheckOutcome} from './engine/types.js'
@@ -139,6 +140,7 @@ export abstract class NetdiagCommand extends Command {
     } finally {
       progress.stop()
       await session?.close()
+      await exitIfSignalled()
     }
     // Malformed input fails closed: no report built around an object we could not understand.
     const damage = env.view.damage?.() ?? trouble.badInput
@@ -215,6 +217,7 @@ export abstract class NetdiagCommand extends Command {
    */
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
+    await exitIfSignalled()
     if (error instanceof NetdiagError) return this.fail(error.message, error.exitCode)
     if (isParseError(error)) {
       const flags = Object.keys((this.constructor as typeof Command).flags ?? {})

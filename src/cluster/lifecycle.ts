@@ -7,6 +7,7 @@ type Cleanup = () => Promise<void>
 const cleanups = new Set<Cleanup>()
 let installed = false
 let exiting = false
+let signalled: {code: number; cleaned: Promise<void>} | undefined
 
 const SIGNAL_EXIT: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129}
 const CLEANUP_BUDGET_MS = 15_000
@@ -23,6 +24,17 @@ export async function runCleanups(): Promise<void> {
   await Promise.allSettled(pending.map((cleanup) => cleanup()))
 }
 
+/**
+ * Once a signal has started the cleanup, whatever the run does next (a create refused after close, a check that
+ * errors because its pod went away) must not decide the exit code: this waits for the cleanup and exits with the
+ * signal's code. It returns only when no signal was received.
+ */
+export async function exitIfSignalled(): Promise<void> {
+  if (!signalled) return
+  await signalled.cleaned
+  process.exit(signalled.code)
+}
+
 function installSignalHandlers(): void {
   if (installed) return
   installed = true
@@ -33,7 +45,9 @@ function installSignalHandlers(): void {
       process.stderr.write(`\nkubectl netdiag: ${signal} received, deleting debug pods...\n`)
       const budget = setTimeout(() => process.exit(SIGNAL_EXIT[signal]), CLEANUP_BUDGET_MS)
       budget.unref()
-      runCleanups().finally(() => process.exit(SIGNAL_EXIT[signal]))
+      const cleaned = runCleanups()
+      signalled = {code: SIGNAL_EXIT[signal]!, cleaned}
+      cleaned.finally(() => process.exit(SIGNAL_EXIT[signal]))
     })
   }
 }
