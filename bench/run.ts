@@ -167,6 +167,21 @@ function measure(label: string, command: string, args: string[], runs: number, o
   }
 }
 
+/** Medians: --help against kubectl, and the client library's import less a bare Node start. */
+function startupRatios(measurements: Measurement[]): {helpVsKubectl?: number; clientLoadMs?: number; publishedClientLoadMs?: number} {
+  const at = (label: string) => measurements.find((m) => m.label.startsWith(label))?.medianWallMs
+  const help = at('kubectl netdiag --help')
+  const kubectl = at('kubectl version --client')
+  const baseline = at('node start')
+  const bundled = at('load client library (bundled')
+  const published = at('load client library (@kubernetes')
+  return {
+    ...(help && kubectl ? {helpVsKubectl: Math.round((help / kubectl) * 100) / 100} : {}),
+    ...(bundled && baseline ? {clientLoadMs: bundled - baseline} : {}),
+    ...(published && baseline ? {publishedClientLoadMs: published - baseline} : {}),
+  }
+}
+
 function log(line: string): void {
   process.stderr.write(`${line}\n`)
 }
@@ -203,6 +218,11 @@ async function main(): Promise<void> {
   log(`start-up x${options.runs}`)
   measurements.push(measure('kubectl netdiag --help', process.execPath, [CLI, '--help'], options.runs))
   if (existsSync(KUBECTL)) measurements.push(measure('kubectl version --client', KUBECTL, ['version', '--client'], options.runs))
+  // The client library's load cost: the same import with and without it, less a bare Node start.
+  const importing = (what: string) => ['--input-type=module', '-e', `await import(${JSON.stringify(what)})`]
+  measurements.push(measure('node start (baseline)', process.execPath, ['-e', '0'], options.runs))
+  measurements.push(measure('load client library (bundled dist/cluster/k8s.js)', process.execPath, importing(join(ROOT, 'dist', 'cluster', 'k8s.js')), options.runs))
+  measurements.push(measure('load client library (@kubernetes/client-node as published)', process.execPath, importing('@kubernetes/client-node'), options.runs))
 
   let live: LiveResults | undefined
   const runLive = options.live === 'yes' || (options.live === 'auto' && liveClusterAvailable(options.liveKubeconfig))
@@ -226,6 +246,7 @@ async function main(): Promise<void> {
       m.reportStatus ?? `exit ${m.exitCode}`,
     ])
   }
+  const startup = startupRatios(measurements)
   const cores = cpus().length
   const results = {
     startedAt,
@@ -234,11 +255,13 @@ async function main(): Promise<void> {
     cli: CLI.replace(ROOT, ''),
     snapshots,
     measurements,
+    startup,
     ...(live ? {live} : {}),
   }
   writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n')
   const liveText = live ? `\n${liveTable(live)}\n` : ''
-  process.stdout.write(`${table(rows)}\n${liveText}\n${cores} cores (${results.machine.cpu}), node ${process.version}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${results.machine.loadavgAfter.map((l) => l.toFixed(2)).join(' ')} after; ${options.runs} runs each (median), one warm-up run not counted.\nwritten to ${options.out.replace(ROOT, '')}\n`)
+  const startupText = `\nstart-up: --help is ${startup.helpVsKubectl ?? '?'}x kubectl version --client (goal <= 2); the client library loads in ${startup.clientLoadMs ?? '?'} ms bundled, ${startup.publishedClientLoadMs ?? '?'} ms as published (goal <= 150)\n`
+  process.stdout.write(`${table(rows)}\n${startupText}${liveText}\n${cores} cores (${results.machine.cpu}), node ${process.version}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${results.machine.loadavgAfter.map((l) => l.toFixed(2)).join(' ')} after; ${options.runs} runs each (median), one warm-up run not counted.\nwritten to ${options.out.replace(ROOT, '')}\n`)
 }
 
 await main()

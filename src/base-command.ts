@@ -53,6 +53,7 @@ export abstract class NetdiagCommand extends Command {
     const {LiveClusterView} = await import('./cluster/live-view.js')
     const connection = loadConnection({kubeconfig: flags.kubeconfig, context: flags.context, as: flags.as, asGroups: flags['as-group']})
     const log = flags.v ? {level: flags.v, write: (line: string) => this.logToStderr(terminalSafe(line, {singleLine: true}))} : undefined
+    connection.apiLog = log
     const view = new LiveClusterView(connection, requestTimeoutMs, log)
     return {view, connection, namespace: flags.namespace ?? connection.namespace, flags}
   }

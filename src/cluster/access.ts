@@ -1,5 +1,4 @@
-import {AuthorizationV1Api} from '@kubernetes/client-node'
-
+import {RawApiClient} from './api-client.js'
 import type {Connection} from './kubeconfig.js'
 
 export interface AccessRequirement {
@@ -28,12 +27,12 @@ export function accessKey(r: AccessRequirement): string {
 
 /** SelfSubjectAccessReview for each distinct requirement, in parallel. */
 export async function reviewAccess(connection: Connection, requirements: AccessRequirement[]): Promise<AccessVerdict[]> {
-  const api = connection.kubeConfig.makeApiClient(AuthorizationV1Api)
+  const api = new RawApiClient(connection)
   const unique = [...new Map(requirements.map((r) => [accessKey(r), r])).values()]
   return Promise.all(
     unique.map(async (requirement) => {
       try {
-        const review = await api.createSelfSubjectAccessReview({
+        const review = await api.request<{status?: {allowed?: boolean}}>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
           body: {
             apiVersion: 'authorization.k8s.io/v1',
             kind: 'SelfSubjectAccessReview',

@@ -1,6 +1,6 @@
-import {ApiException} from '@kubernetes/client-node'
 
 import {ExitCode, NetdiagError} from '../errors.js'
+import {ApiException} from './k8s.js'
 
 /** What was being attempted, so the message can name it: `list networkpolicies in shop`. */
 export interface Attempt {

@@ -1,7 +1,9 @@
-import {BatchV1Api, CoreV1Api, type V1Job} from '@kubernetes/client-node'
+import type {V1Job} from '@kubernetes/client-node'
 
+import {RawApiClient} from './api-client.js'
 import {toNetdiagError} from './api-errors.js'
 import {MANAGED_SELECTOR, SESSION_LABEL} from './debug-pod-spec.js'
+import {jobsPath, podsPath} from './debug-session.js'
 import type {Connection} from './kubeconfig.js'
 import type {ClusterView} from './view.js'
 
@@ -22,10 +24,9 @@ export interface CleanupResult {
  * Jobs go with Background propagation, so the garbage collector also takes any pod of ours they own.
  */
 export async function deleteLeftovers(connection: Connection, view: ClusterView, namespace: string | undefined, dryRun: boolean): Promise<CleanupResult> {
-  const core = connection.kubeConfig.makeApiClient(CoreV1Api)
-  const batch = connection.kubeConfig.makeApiClient(BatchV1Api)
+  const api = new RawApiClient(connection)
   const result: CleanupResult = {deleted: [], failed: []}
-  const [pods, jobs] = await Promise.all([view.listPods(namespace, {labelSelector: MANAGED_SELECTOR}), listJobs(batch, namespace).catch((error: unknown) => error as Error)])
+  const [pods, jobs] = await Promise.all([view.listPods(namespace, {labelSelector: MANAGED_SELECTOR}), listJobs(api, namespace).catch((error: unknown) => error as Error)])
   if (jobs instanceof Error) {
     const mapped = toNetdiagError(jobs, {verb: 'list', resource: 'jobs', namespace})
     result.failed.push({kind: 'Job', namespace: namespace ?? '*', name: '*', error: mapped.message})
@@ -41,8 +42,8 @@ export async function deleteLeftovers(connection: Connection, view: ClusterView,
         return
       }
       try {
-        if (ref.kind === 'Pod') await core.deleteNamespacedPod({namespace: ref.namespace, name: ref.name, gracePeriodSeconds: 0})
-        else await batch.deleteNamespacedJob({namespace: ref.namespace, name: ref.name, propagationPolicy: 'Background'})
+        if (ref.kind === 'Pod') await api.request('DELETE', podsPath(ref.namespace, ref.name), {query: {gracePeriodSeconds: 0}})
+        else await api.request('DELETE', jobsPath(ref.namespace, ref.name), {query: {propagationPolicy: 'Background'}})
         result.deleted.push(ref)
       } catch (error) {
         const mapped = toNetdiagError(error, {verb: 'delete', resource: ref.kind === 'Pod' ? 'pods' : 'jobs', namespace: ref.namespace, name: ref.name})
@@ -57,7 +58,7 @@ export async function deleteLeftovers(connection: Connection, view: ClusterView,
   return result
 }
 
-async function listJobs(batch: BatchV1Api, namespace: string | undefined): Promise<V1Job[]> {
-  const list = namespace ? await batch.listNamespacedJob({namespace, labelSelector: MANAGED_SELECTOR}) : await batch.listJobForAllNamespaces({labelSelector: MANAGED_SELECTOR})
-  return list.items
+async function listJobs(api: RawApiClient, namespace: string | undefined): Promise<V1Job[]> {
+  const list = await api.get<{items?: V1Job[]}>(jobsPath(namespace), {labelSelector: MANAGED_SELECTOR})
+  return list.items ?? []
 }

@@ -1,8 +1,8 @@
-import {BatchV1Api, CoreV1Api, PatchStrategy, setHeaderOptions} from '@kubernetes/client-node'
 import {randomBytes} from 'node:crypto'
 
 import type {ExecResult, ProbeFactory, ProbeRunner} from '../engine/types.js'
 import {ExitCode, NetdiagError} from '../errors.js'
+import {RawApiClient} from './api-client.js'
 import {toNetdiagError} from './api-errors.js'
 import {
   anchorJobManifest,
@@ -59,8 +59,7 @@ const IN_FLIGHT_WAIT_MS = 10_000
 export class DebugSession implements ProbeFactory {
   readonly sessionId = randomBytes(4).toString('hex')
   readonly deadlineSeconds: number
-  private readonly core: CoreV1Api
-  private readonly batch: BatchV1Api
+  private readonly api: RawApiClient
   private readonly created: Array<{namespace: string; name: string}> = []
   private readonly createdAnchors: Array<{namespace: string; name: string}> = []
   private readonly anchors = new Map<string, Promise<AnchorRef & {expiresAt: number}>>()
@@ -72,8 +71,7 @@ export class DebugSession implements ProbeFactory {
   readonly ephemeralContainers: Array<{namespace: string; pod: string; container: string}> = []
 
   constructor(private readonly options: DebugSessionOptions) {
-    this.core = options.connection.kubeConfig.makeApiClient(CoreV1Api)
-    this.batch = options.connection.kubeConfig.makeApiClient(BatchV1Api)
+    this.api = new RawApiClient(options.connection)
     // Seconds after which the cluster removes what we made even if this process dies.
     this.deadlineSeconds = options.deadlineSeconds ?? deadlineFromEnvironment() ?? Math.max(120, Math.ceil((options.startTimeoutMs + 4 * options.execTimeoutMs) / 1000) + 60)
     this.unregister = registerCleanup(() => this.close())
@@ -107,8 +105,8 @@ export class DebugSession implements ProbeFactory {
     // A create whose answer we never saw (interrupted, or no answer within the wait) still carries our label.
     const sweeps = [...this.namespacesUsed].map(async (namespace) => {
       const [pods, jobs] = await Promise.all([
-        this.core.listNamespacedPod({namespace, labelSelector: selector}).catch(() => undefined),
-        this.batch.listNamespacedJob({namespace, labelSelector: selector}).catch(() => undefined),
+        this.api.get<ItemList>(podsPath(namespace), {labelSelector: selector}).catch(() => undefined),
+        this.api.get<ItemList>(jobsPath(namespace), {labelSelector: selector}).catch(() => undefined),
       ])
       await Promise.all([
         ...(pods?.items ?? []).filter((p) => !this.created.some((c) => c.namespace === namespace && c.name === p.metadata?.name)).map((p) => this.deletePod(namespace, p.metadata!.name!)),
@@ -146,10 +144,7 @@ export class DebugSession implements ProbeFactory {
     const container = `netdiag-${this.sessionId}`
     const body = ephemeralContainerPatch(container, this.options.image, this.deadlineSeconds, targetContainer)
     try {
-      await this.core.patchNamespacedPodEphemeralcontainers(
-        {namespace, name: podName, body},
-        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
-      )
+      await this.api.request('PATCH', `${podsPath(namespace, podName)}/ephemeralcontainers`, {body, contentType: 'application/strategic-merge-patch+json'})
     } catch (error) {
       const mapped = toNetdiagError(error, {verb: 'patch', resource: 'pods/ephemeralcontainers', namespace, name: podName, server: this.options.connection.server})
       if (mapped.kind === 'not-found') {
@@ -173,7 +168,7 @@ export class DebugSession implements ProbeFactory {
     // Every pod in a namespace expires with the anchor that owns it, whenever in the run it was created.
     const remaining = Math.max(1, Math.floor((anchor.expiresAt - Date.now()) / 1000))
     const created = await this.track(() =>
-      this.core.createNamespacedPod({namespace, body: manifest(anchor, remaining)}).catch((error: unknown) => {
+      this.api.request<Pod>('POST', podsPath(namespace), {body: manifest(anchor, remaining)}).catch((error: unknown) => {
         throw explainCreateFailure(toNetdiagError(error, {verb: 'create', resource: 'pods', namespace, server: this.options.connection.server}), namespace, fix)
       }),
     )
@@ -190,7 +185,7 @@ export class DebugSession implements ProbeFactory {
       const body = anchorJobManifest({namespace, image: this.options.image, sessionId: this.sessionId, deadlineSeconds: this.deadlineSeconds, command: this.options.command})
       const expiresAt = Date.now() + this.deadlineSeconds * 1000
       anchor = this.track(() =>
-        this.batch.createNamespacedJob({namespace, body}).then(
+        this.api.request<{metadata?: {name?: string; uid?: string}}>('POST', jobsPath(namespace), {body}).then(
           (job) => {
             this.createdAnchors.push({namespace, name: job.metadata!.name!})
             return {name: job.metadata!.name!, uid: job.metadata!.uid!, expiresAt}
@@ -227,7 +222,7 @@ export class DebugSession implements ProbeFactory {
     let lastReason = 'Pending'
     for (;;) {
       if (this.closed) throw interrupted()
-      const pod = await this.core.readNamespacedPod({namespace, name}).catch((error: unknown) => {
+      const pod = await this.api.get<Pod>(podsPath(namespace, name)).catch((error: unknown) => {
         throw toNetdiagError(error, {verb: 'get', resource: 'pods', namespace, name, server: this.options.connection.server})
       })
       const state = podStartState(pod, container, this.options.image, ephemeral)
@@ -268,7 +263,7 @@ export class DebugSession implements ProbeFactory {
 
   private async deletePod(namespace: string, name: string): Promise<void> {
     try {
-      await this.core.deleteNamespacedPod({namespace, name, gracePeriodSeconds: 0})
+      await this.api.request('DELETE', podsPath(namespace, name), {query: {gracePeriodSeconds: 0}})
       this.options.log?.(`deleted debug pod ${namespace}/${name}`)
     } catch (error) {
       const mapped = toNetdiagError(error, {verb: 'delete', resource: 'pods', namespace, name})
@@ -281,12 +276,25 @@ export class DebugSession implements ProbeFactory {
   /** Background propagation: the garbage collector deletes any pod of ours the Job owns that we missed. */
   private async deleteAnchor(namespace: string, name: string): Promise<void> {
     try {
-      await this.batch.deleteNamespacedJob({namespace, name, propagationPolicy: 'Background'})
+      await this.api.request('DELETE', jobsPath(namespace, name), {query: {propagationPolicy: 'Background'}})
     } catch (error) {
       const mapped = toNetdiagError(error, {verb: 'delete', resource: 'jobs', namespace, name})
       if (mapped.kind !== 'not-found') this.options.log?.(`could not delete Job ${namespace}/${name}: ${mapped.message}; the cluster deletes it after ${this.deadlineSeconds}s`)
     }
   }
+}
+
+interface ItemList {
+  items?: Array<{metadata?: {name?: string}}>
+}
+
+export function podsPath(namespace: string, name?: string): string {
+  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods${name ? `/${encodeURIComponent(name)}` : ''}`
+}
+
+export function jobsPath(namespace?: string, name?: string): string {
+  if (namespace === undefined) return '/apis/batch/v1/jobs'
+  return `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs${name ? `/${encodeURIComponent(name)}` : ''}`
 }
 
 /** `violates PodSecurity "restricted:latest": a (detail), b (detail)` → the level and the names of the violations. */

@@ -1,8 +1,9 @@
-import {ApiException, Exec, type KubeConfig, type V1Status} from '@kubernetes/client-node'
+import type {KubeConfig, V1Status} from '@kubernetes/client-node'
 import {Writable} from 'node:stream'
 
 import type {ExecResult} from '../engine/types.js'
 import {toNetdiagError} from './api-errors.js'
+import {ApiException, Exec} from './k8s.js'
 
 /** Enough of a websocket to end the session and learn that it ended. */
 interface SocketLike {

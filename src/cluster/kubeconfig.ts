@@ -1,9 +1,10 @@
-import {KubeConfig} from '@kubernetes/client-node'
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {delimiter, isAbsolute, join} from 'node:path'
 
 import {ExitCode, kubeconfigProblem, NetdiagError} from '../errors.js'
+import type {ApiLog} from './api-client.js'
+import {KubeConfig} from './k8s.js'
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token'
 
@@ -23,6 +24,8 @@ export interface Connection {
   namespace: string
   /** The exec credential plugin of the context's user, to name it when it fails. */
   execCommand?: string
+  /** -v: every API call of the run (reads, debug pods, access reviews) is logged through it. */
+  apiLog?: ApiLog
 }
 
 /**

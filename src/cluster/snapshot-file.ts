@@ -22,6 +22,8 @@ export interface SnapshotEntry {
   readonly namespace?: string
   readonly name: string
   readonly uid?: string
+  /** spec.nodeName read by the index without parsing ('' for none); absent when the index does not know it. */
+  readonly nodeName?: string
   /** The file it came from, to name both when two files disagree about one object. */
   readonly source?: string
   /** Its JSON text as in the file, when it has one (cheap equality for the same object read twice). */
@@ -184,6 +186,7 @@ class LazyEntry implements SnapshotEntry {
   readonly namespace?: string
   readonly name: string
   readonly uid?: string
+  readonly nodeName?: string
   private parsed?: SnapshotObject
 
   constructor(
@@ -196,6 +199,7 @@ class LazyEntry implements SnapshotEntry {
     this.namespace = item.namespace
     this.name = item.name
     this.uid = item.uid
+    if (item.nodeName !== undefined) this.nodeName = item.nodeName
   }
 
   get source(): string {

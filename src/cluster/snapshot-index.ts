@@ -18,6 +18,8 @@ export interface IndexedItem {
   namespace?: string
   name: string
   uid?: string
+  /** spec.nodeName as a string ('' when spec has none), so a Pod list by node needs no parse; absent: not known. */
+  nodeName?: string
   /** Byte range of the item's JSON text. */
   start: number
   end: number
@@ -55,8 +57,8 @@ export function indexListDocuments(bytes: Uint8Array, onListMetadata?: (metadata
   }
 }
 
-const KEY = Object.fromEntries(['apiVersion', 'kind', 'items', 'metadata', 'name', 'namespace', 'uid'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<
-  'apiVersion' | 'kind' | 'items' | 'metadata' | 'name' | 'namespace' | 'uid',
+const KEY = Object.fromEntries(['apiVersion', 'kind', 'items', 'metadata', 'name', 'namespace', 'uid', 'spec', 'nodeName'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<
+  'apiVersion' | 'kind' | 'items' | 'metadata' | 'name' | 'namespace' | 'uid' | 'spec' | 'nodeName',
   Buffer
 >
 
@@ -75,6 +77,9 @@ class Scanner {
   private metaName?: string
   private metaNamespace?: string
   private metaUid?: string
+  /** undefined: no spec seen; null: a nodeName that is not a string (left to the parser to reject). */
+  private specNodeName?: string | null
+  private sawSpec = false
   private readonly b: Buffer
   /** Open brackets of the value being skipped, innermost last. */
   private openers: Uint8Array = new Uint8Array(64)
@@ -152,7 +157,8 @@ class Scanner {
   /** One object; reads its top-level kind and metadata.name/namespace, skips the rest. */
   private item(): PartialItem {
     const start = this.i
-    this.itemKind = this.itemApiVersion = this.metaName = this.metaNamespace = this.metaUid = undefined
+    this.itemKind = this.itemApiVersion = this.metaName = this.metaNamespace = this.metaUid = this.specNodeName = undefined
+    this.sawSpec = false
     this.object(this.itemMember)
     if (this.metaName === undefined) throw new NotAList()
     return {
@@ -161,6 +167,7 @@ class Scanner {
       namespace: this.metaNamespace,
       name: this.metaName,
       ...(this.metaUid !== undefined ? {uid: this.metaUid} : {}),
+      ...(this.sawSpec && this.specNodeName !== null ? {nodeName: this.specNodeName ?? ''} : {}),
       start,
       end: this.i,
     }
@@ -171,7 +178,26 @@ class Scanner {
     if (this.b[this.i] === QUOTE && this.is(KEY.kind)) this.itemKind = this.string()
     else if (this.b[this.i] === QUOTE && this.is(KEY.apiVersion)) this.itemApiVersion = this.string()
     else if (this.b[this.i] === OPEN_OBJECT && this.is(KEY.metadata)) this.object(this.metadataMember)
-    else return false
+    else if (this.is(KEY.spec)) {
+      // JSON.parse keeps the last of two specs: the index then claims nothing.
+      if (this.sawSpec || this.b[this.i] !== OPEN_OBJECT) {
+        this.specNodeName = null
+        return false
+      }
+      this.sawSpec = true
+      this.object(this.specMember)
+    } else return false
+    return true
+  }
+
+  private readonly specMember = (): boolean => {
+    if (!this.is(KEY.nodeName)) return false
+    // Twice, or not a string: unknown, so the item is parsed and the parser decides.
+    if (this.specNodeName !== undefined || this.b[this.i] !== QUOTE) {
+      this.specNodeName = null
+      return false
+    }
+    this.specNodeName = this.string()
     return true
   }
 

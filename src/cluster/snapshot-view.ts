@@ -338,7 +338,7 @@ function nameKey(kind: string, namespace: string | undefined, name: string, apiV
 
 interface FieldTerm {
   matches(object: SnapshotObject): boolean
-  /** For the fields the index knows (metadata.name, metadata.namespace). */
+  /** For the fields the index knows (metadata.name, metadata.namespace, spec.nodeName). */
   matchesEntry?(entry: SnapshotEntry): boolean
 }
 
@@ -351,7 +351,9 @@ function parseFieldSelector(selector: string): FieldTerm[] {
     const read = (object: SnapshotObject) =>
       path.split('.').reduce<unknown>((current, part) => (current as Record<string, unknown> | undefined)?.[part], object) ?? ''
     const test = (actual: unknown) => (operator === '!=' ? String(actual ?? '') !== value : String(actual ?? '') === value)
-    const indexed = path === 'metadata.name' ? 'name' : path === 'metadata.namespace' ? 'namespace' : undefined
-    return {matches: (object) => test(read(object)), ...(indexed ? {matchesEntry: (entry: SnapshotEntry) => test(entry[indexed])} : {})}
+    const indexed = path === 'metadata.name' ? 'name' : path === 'metadata.namespace' ? 'namespace' : path === 'spec.nodeName' ? 'nodeName' : undefined
+    // An entry the index knows nothing about for this field is kept: its parsed object is tested after.
+    const matchesEntry = (entry: SnapshotEntry) => (indexed === 'nodeName' && entry.nodeName === undefined ? true : test(entry[indexed!]))
+    return {matches: (object) => test(read(object)), ...(indexed ? {matchesEntry} : {})}
   })
 }

@@ -6,7 +6,7 @@ import nock from 'nock'
 
 import {matchesSelector, parseLabelSelector} from '../../src/analysis/labels.js'
 import {notFoundStatus} from './api-status.js'
-import {TEST_SERVER} from './kubeconfig.js'
+import {TEST_SERVER, TEST_TOKEN} from './kubeconfig.js'
 
 type Json = Record<string, any>
 
@@ -58,6 +58,8 @@ export function fakeApi(objects: Json[], options: FakeApiOptions = {}): FakeApi 
     .reply(function (uri) {
       const url = new URL(uri, TEST_SERVER)
       const accept = this.req.headers.accept as string | undefined
+      // As the API server does: a request without the kubeconfig's credentials is refused.
+      if (this.req.headers.authorization !== `Bearer ${TEST_TOKEN}`) return [401, {kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401}]
       requests.push({path: url.pathname, query: url.search, ...(accept ? {accept} : {})})
       return answer(url, objects, options, accept)
     })

@@ -78,5 +78,10 @@ export function cidrsOverlapLocal(a: ParsedCidr, b: ParsedCidr): boolean {
 
 export function ipInCidrLocal(ip: string, c: ParsedCidr): boolean {
   const addr = parseIp(ip)
-  return addr !== undefined && addr.family === c.family && addr.value >= c.base && addr.value < c.base + cidrSize(c)
+  return addr !== undefined && addressInCidr(addr, c)
+}
+
+/** For an address parsed once and tested against many ranges. */
+export function addressInCidr(addr: {family: 4 | 6; value: bigint}, c: ParsedCidr): boolean {
+  return addr.family === c.family && addr.value >= c.base && addr.value < c.base + cidrSize(c)
 }

@@ -1,4 +1,4 @@
-import {cidrSize, cidrsOverlapLocal, ipInCidrLocal, parseCidr, parseIp} from './cidr-local.js'
+import {addressInCidr, cidrSize, cidrsOverlapLocal, type ParsedCidr, parseCidr, parseIp} from './cidr-local.js'
 import type {Finding} from './finding.js'
 
 export interface AddressPlan {
@@ -32,8 +32,9 @@ export function checkAddressOverlaps(plan: AddressPlan): Finding[] {
     }
   }
   for (const {node, ip} of plan.nodeIps ?? []) {
+    const address = parseIp(ip)
     for (const p of pods) {
-      if (p.cidr && ipInCidrLocal(ip, p.cidr)) {
+      if (p.cidr && address && addressInCidr(address, p.cidr)) {
         findings.push({
           status: 'fail',
           code: 'cidr.node-in-pod-range',
@@ -44,7 +45,7 @@ export function checkAddressOverlaps(plan: AddressPlan): Finding[] {
       }
     }
     for (const s of services) {
-      if (s.cidr && ipInCidrLocal(ip, s.cidr)) {
+      if (s.cidr && address && addressInCidr(address, s.cidr)) {
         findings.push({
           status: 'fail',
           code: 'cidr.node-in-service-range',
@@ -56,11 +57,14 @@ export function checkAddressOverlaps(plan: AddressPlan): Finding[] {
     }
   }
   // Nodes' own podCIDRs overlapping each other means two nodes hand out the same pod IPs.
-  for (let i = 0; i < pods.length; i++) {
-    for (let j = i + 1; j < pods.length; j++) {
-      const a = pods[i]
-      const b = pods[j]
-      if (a.cidr && b.cidr && a.text !== b.text && cidrsOverlapLocal(a.cidr, b.cidr) && a.cidr.prefix === b.cidr.prefix) {
+  // Sorted by first address, a range can only overlap the ones that start before it ends: a sweep, not all pairs.
+  const ranges = pods.filter((p): p is {text: string; cidr: ParsedCidr} => p.cidr !== undefined).sort((x, y) => x.cidr.family - y.cidr.family || (x.cidr.base < y.cidr.base ? -1 : x.cidr.base > y.cidr.base ? 1 : 0))
+  for (let i = 0; i < ranges.length; i++) {
+    const a = ranges[i]!
+    const end = a.cidr.base + cidrSize(a.cidr)
+    for (let j = i + 1; j < ranges.length && ranges[j]!.cidr.family === a.cidr.family && ranges[j]!.cidr.base < end; j++) {
+      const b = ranges[j]!
+      if (a.text !== b.text && a.cidr.prefix === b.cidr.prefix) {
         findings.push({
           status: 'fail',
           code: 'cidr.pod-ranges-overlap',

@@ -36,13 +36,20 @@ export const nodeCniCheck: Check<NodeTarget> = {
     const cni = await clusterCni(view)
     const namespaces = [...new Set(cni.agents.map((ds) => ds.metadata?.namespace ?? 'kube-system'))]
     const pods = (await Promise.all(namespaces.map((ns) => view.listPods(ns)))).flat()
+    const podsByNode = new Map<string, typeof pods>()
+    for (const p of pods) {
+      const node = p.spec?.nodeName ?? ''
+      const group = podsByNode.get(node)
+      if (group) group.push(p)
+      else podsByNode.set(node, [p])
+    }
     const overhead = cni.overheadBytes !== undefined && cni.overheadBytes > 0 ? `, ${cni.overheadBytes} bytes per packet` : ''
     const headline = `CNI ${cni.cni} (${cni.encapsulation}${overhead}; NetworkPolicy ${cni.enforcesNetworkPolicy === true ? `enforced by ${cni.policyEngines.join(', ')}` : cni.enforcesNetworkPolicy === false ? 'not enforced' : 'enforcement unknown'})`
     const perNode = target.nodes.map((node) => {
       const findings: Finding[] = []
       for (const ds of cni.agents) {
         const name = `${ds.metadata?.namespace}/${ds.metadata?.name}`
-        const mine = pods.filter((p) => p.spec?.nodeName === node && p.metadata?.namespace === ds.metadata?.namespace && selects(ds, p.metadata?.labels))
+        const mine = (podsByNode.get(node) ?? []).filter((p) => p.metadata?.namespace === ds.metadata?.namespace && selects(ds, p.metadata?.labels))
         if (mine.length === 0) {
           findings.push({
             status: 'fail',

@@ -6,9 +6,15 @@ import {clusterCni, nodePodCidrs, PODCIDR_IPAM_CNIS, podsOnNodes} from './facts.
 import {combineNodeFindings} from './per-node.js'
 import type {NodeTarget} from './target.js'
 
-/** Pods that hold an address from the node's range: own network namespace, not finished. */
-export function podsHoldingIps(pods: readonly Pod[], node: string): number {
-  return pods.filter((p) => p.spec?.nodeName === node && !p.spec?.hostNetwork && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length
+/** Per node, the pods that hold an address from its range: own network namespace, not finished. One pass. */
+export function podsHoldingIps(pods: readonly Pod[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const p of pods) {
+    const node = p.spec?.nodeName
+    if (!node || p.spec?.hostNetwork || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue
+    counts.set(node, (counts.get(node) ?? 0) + 1)
+  }
+  return counts
 }
 
 /** Can the node's pod range give every schedulable pod an address (host-local IPAM over spec.podCIDR)? */
@@ -30,10 +36,12 @@ export const nodeIpamCheck: Check<NodeTarget> = {
         summary: `CNI ${cni.cni} does not allocate pod IPs from the node's podCIDR${cni.cni === 'unknown' ? ' (as far as the API shows)' : ''}: its own IPAM decides capacity (the node probe reads host-local allocations)`,
       }
     }
+    const holding = podsHoldingIps(pods)
+    const byName = new Map(nodes.map((n) => [n.metadata?.name, n]))
     const perNode = target.nodes.map((name) => {
-      const node = nodes.find((n) => n.metadata?.name === name)
+      const node = byName.get(name)
       const subnets = node ? nodePodCidrs(node) : []
-      const running = podsHoldingIps(pods, name)
+      const running = holding.get(name) ?? 0
       if (!node || subnets.length === 0) {
         const f: Finding = {status: 'warn', code: 'ipam.no-pod-cidr', message: `no spec.podCIDR assigned to ${name}: ${cni.cni} cannot give its pods addresses (kube-controller-manager --allocate-node-cidrs)`}
         return {node: name, findings: node ? [f] : []}

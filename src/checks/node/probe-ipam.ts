@@ -18,6 +18,7 @@ export const nodeProbeIpamCheck: Check<NodeTarget> = {
   ],
   async run(ctx) {
     const [{probes, unprobed}, nodes, pods] = await Promise.all([probeAll(ctx), ctx.view.listNodes(), podsOnNodes(ctx.view, ctx.target.nodes)])
+    const holding = podsHoldingIps(pods)
     const perNode = probes
       .filter((p) => Object.keys(p.facts.ipamAllocations).length > 0)
       .map((p) => {
@@ -30,7 +31,7 @@ export const nodeProbeIpamCheck: Check<NodeTarget> = {
               node: `${p.node} (network ${network})`,
               subnets: node ? nodePodCidrs(node) : [],
               allocatedIps: ips,
-              runningPods: podsHoldingIps(pods, p.node),
+              runningPods: holding.get(p.node) ?? 0,
               ...(Number.isFinite(allocatable) ? {allocatablePods: allocatable} : {}),
             }),
           ),

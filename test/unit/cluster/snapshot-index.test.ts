@@ -26,6 +26,23 @@ describe('indexListDocuments', () => {
     }
   })
 
+  it('reads spec.nodeName when it is one string, and claims nothing when the parser would decide', () => {
+    const on = (node: unknown) => pod('a', 'shop', {spec: {containers: [], nodeName: node}})
+    const cases: Array<[string, unknown, string | undefined]> = [
+      ['a node', on('worker-1'), 'worker-1'],
+      ['an escaped name', on('w\u00f6rker'), 'w\u00f6rker'],
+      ['no nodeName', pod('a'), ''],
+      ['a number', on(7), undefined],
+      ['null', on(null), undefined],
+      ['no spec at all', {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'a', namespace: 'shop'}}, undefined],
+    ]
+    for (const [what, item, expected] of cases) assert.equal(index(JSON.stringify(list([item])))![0]!.nodeName, expected, what)
+    // JSON.parse keeps the last of duplicate keys: a second nodeName or spec leaves it unknown.
+    assert.equal(index('{"kind":"List","items":[{"kind":"Pod","metadata":{"name":"a"},"spec":{"nodeName":"x","nodeName":"y"}}]}')![0]!.nodeName, undefined)
+    assert.equal(index('{"kind":"List","items":[{"kind":"Pod","metadata":{"name":"a"},"spec":{"nodeName":"x"},"spec":{}}]}')![0]!.nodeName, undefined)
+    assert.equal(index('{"kind":"List","items":[{"kind":"Pod","metadata":{"name":"a"},"spec":"odd"}]}')![0]!.nodeName, undefined)
+  })
+
   it('reads keys in any order, kind after items, escapes and braces inside strings, non-ASCII text', () => {
     const tricky = {spec: {note: 'a "}]{[" \\ b', 'kind': 'not-this'}, metadata: {annotations: {'x': '}{'}, namespace: 'sh\u00f6p', name: 'we\\"b'}, kind: 'Pod'}
     const text = `{"items":[${JSON.stringify(tricky)}, {"metadata":{"name":"n1"},"kind":"Node"}],"kind":"List"}`
@@ -68,7 +85,7 @@ describe('lazy snapshot view', () => {
     const lazy = SnapshotClusterView.fromFiles([file])
     const eager = new SnapshotClusterView(parseSnapshot(text), file)
     for (const namespace of [undefined, 'kube-system', 'team-000', 'team-001', 'nowhere']) {
-      for (const options of [undefined, {labelSelector: 'tier=frontend'}, {labelSelector: 'k8s-app in (kube-dns, kube-proxy)'}, {fieldSelector: 'metadata.name=api'}, {fieldSelector: 'metadata.namespace!=team-000,spec.nodeName!=worker-001'}]) {
+      for (const options of [undefined, {labelSelector: 'tier=frontend'}, {labelSelector: 'k8s-app in (kube-dns, kube-proxy)'}, {fieldSelector: 'metadata.name=api'}, {fieldSelector: 'metadata.namespace!=team-000,spec.nodeName!=worker-001'}, {fieldSelector: 'spec.nodeName=worker-001'}, {fieldSelector: 'spec.nodeName='}]) {
         assert.deepEqual(await lazy.listPods(namespace, options), await eager.listPods(namespace, options))
         assert.deepEqual(await lazy.listServices(namespace, options), await eager.listServices(namespace, options))
       }
@@ -91,9 +108,24 @@ describe('lazy snapshot view', () => {
     assert.deepEqual((await view.listPods('other')).map((p) => p.metadata?.name), ['b'])
   })
 
+  it('a Pod list by spec.nodeName parses only the pods on that node', async () => {
+    const file = join(dir, 'nodes.json')
+    const bad = {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'bad', namespace: 'shop', labels: 'not-a-map'}, spec: {nodeName: 'node-b'}}
+    writeFileSync(file, JSON.stringify(list([pod('a', 'shop', {spec: {nodeName: 'node-a'}}), bad])))
+    const view = SnapshotClusterView.fromFiles([file])
+    assert.deepEqual((await view.listPods(undefined, {fieldSelector: 'spec.nodeName=node-a'})).map((p) => p.metadata?.name), ['a'])
+    assert.equal(view.damage(), undefined)
+    await assert.rejects(view.listPods(undefined, {fieldSelector: 'spec.nodeName=node-b'}), (e: unknown) => e instanceof NetdiagError && e.exitCode === 2)
+    // A nodeName that is not a string cannot be ruled out by the index: the pod is parsed, and fails closed.
+    const odd = join(dir, 'odd-node.json')
+    writeFileSync(odd, JSON.stringify(list([pod('a', 'shop', {spec: {nodeName: 'node-a'}}), pod('c', 'shop', {spec: {nodeName: 7}})])))
+    await assert.rejects(SnapshotClusterView.fromFiles([odd]).listPods(undefined, {fieldSelector: 'spec.nodeName=node-a'}), /Pod shop\/c spec\.nodeName: is not a string/)
+  })
+
   it('a malformed object is bad input (exit 2) with its line, found when read and remembered', async () => {
+    // (In status: the index walks spec's top level for nodeName, so a syntax error there is found on load.)
     const file = join(dir, 'broken.json')
-    writeFileSync(file, `{"kind":"List","items":[\n${JSON.stringify(pod('a'))},\n{"kind":"Pod","metadata":{"name":"b","namespace":"other"},"spec":{"x":1 "y":2}}\n]}`)
+    writeFileSync(file, `{"kind":"List","items":[\n${JSON.stringify(pod('a'))},\n{"kind":"Pod","metadata":{"name":"b","namespace":"other"},"status":{"x":1 "y":2}}\n]}`)
     const view = SnapshotClusterView.fromFiles([file])
     assert.equal((await view.listPods('shop')).length, 1)
     assert.equal(view.damage(), undefined)

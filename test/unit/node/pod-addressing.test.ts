@@ -94,3 +94,34 @@ describe('host-local capacity', () => {
     })
   }
 })
+
+describe('checkAddressOverlaps at cluster size', () => {
+  // Every pair, the slow way, against the sweep: the same overlapping pairs whatever the input order.
+  const bruteForce = (cidrs: string[]) => {
+    const pairs = new Set<string>()
+    for (let i = 0; i < cidrs.length; i++) {
+      for (let j = i + 1; j < cidrs.length; j++) {
+        const a = parseCidr(cidrs[i]!)!
+        const b = parseCidr(cidrs[j]!)!
+        if (cidrs[i] !== cidrs[j] && a.prefix === b.prefix && cidrsOverlapLocal(a, b)) pairs.add([cidrs[i], cidrs[j]].sort().join(' '))
+      }
+    }
+    return pairs
+  }
+  const found = (cidrs: string[]) =>
+    new Set(checkAddressOverlaps({podCidrs: cidrs}).filter((f) => f.code === 'cidr.pod-ranges-overlap').map((f) => [String(f.details?.a), String(f.details?.b)].sort().join(' ')))
+  const nodes = Array.from({length: 300}, (_, i) => `10.${244 + (i >> 8)}.${i & 255}.0/24`)
+  const cases: Array<[string, string[]]> = [
+    ['300 disjoint ranges', nodes],
+    ['one host-bits twin at the end', [...nodes, '10.244.7.3/24']],
+    ['twins reversed and mixed with IPv6', [...nodes, '10.244.200.9/24', 'fd00:10:244:1::/64', 'fd00:10:244:1::8/64'].reverse()],
+    ['a wide range over many, different prefix: not a node pair', [...nodes, '10.244.0.0/16']],
+    ['three of one range', ['10.244.1.1/24', '10.244.1.2/24', '10.244.1.3/24', '10.244.2.0/24']],
+  ]
+  for (const [what, cidrs] of cases) it(what, () => assert.deepEqual(found(cidrs), bruteForce(cidrs)))
+
+  it('node addresses are tested against every range once parsed', () => {
+    const findings = checkAddressOverlaps({podCidrs: nodes, nodeIps: [{node: 'n1', ip: '10.244.5.9'}, {node: 'n2', ip: '192.168.0.2'}, {node: 'n3', ip: 'not-an-ip'}]})
+    assert.deepEqual(findings.filter((f) => f.code === 'cidr.node-in-pod-range').map((f) => f.details?.podCidr), ['10.244.5.0/24'])
+  })
+})
