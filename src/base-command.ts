@@ -1,4 +1,4 @@
-import {Command, Errors} from '@oclif/core'
+import {Command, Errors} from './oclif.js'
 
 import type {AccessRequirement} from './cluster/access.js'
 import type {DebugSession, ProbeSourceSpec} from './cluster/debug-session.js'

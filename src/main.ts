@@ -2,7 +2,7 @@
  * The process entry (bin/run.js and the single executables): kubectl's conventions on top of oclif's dispatch,
  * one error contract for whatever escapes a command, and stdout flushed before the process exits.
  */
-import {Errors, flush, run} from '@oclif/core'
+import {Errors, flush, run} from './oclif.js'
 
 import {closest} from './did-you-mean.js'
 import {ExitCode} from './errors.js'

@@ -2,7 +2,7 @@
  * Entry point of the self-contained executables (Node single-executable application, see scripts/dist/): one
  * CommonJS bundle of the whole CLI, with no package.json or dist/ beside it.
  */
-import {Plugin} from '@oclif/core'
+import {Plugin} from './oclif.js'
 import {dirname} from 'node:path'
 
 import {COMMANDS} from './commands/index.js'

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../oclif.js'
 
 import {NetdiagCommand} from '../base-command.js'
 import {badInput} from '../errors.js'

@@ -1,4 +1,4 @@
-import type {Command} from '@oclif/core'
+import type {Command} from '../oclif.js'
 
 import {COMMANDS} from '../commands/index.js'
 import {type CommandSpec, type FlagSpec, formatCompletion, nameCandidates, planCompletion} from './plan.js'

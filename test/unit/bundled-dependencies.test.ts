@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict'
+import {readdirSync, readFileSync} from 'node:fs'
+import {join, relative} from 'node:path'
+import {describe, it} from 'node:test'
+import {fileURLToPath} from 'node:url'
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url))
+
+// The build bundles these packages into one file each (scripts/bundle-client.mjs); a value imported from the
+// package anywhere else would load the whole published package again and undo it. Type-only imports are erased.
+const ENTRY: Record<string, string> = {'@kubernetes/client-node': 'cluster/k8s.ts', '@oclif/core': 'oclif.ts'}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []))
+}
+
+/** `import {A, type B} from 'pkg'` / `export {A} from 'pkg'` statements that bring in a value at run time. */
+function valueImports(text: string, pkg: string): string[] {
+  const statements = [...text.matchAll(/^(import|export)\s+([^;]*?)\s+from\s+'([^']+)'/gms)].filter((m) => m[3] === pkg)
+  return statements
+    .filter(([, , clause]) => {
+      if (/^type\s/.test(clause!)) return false
+      const names = /\{([^}]*)\}/.exec(clause!)?.[1]
+      return names === undefined || names.split(',').some((n) => n.trim() !== '' && !n.trim().startsWith('type '))
+    })
+    .map((m) => m[0].split('\n')[0]!)
+}
+
+describe('bundled dependencies have one entry each', () => {
+  it('finds value imports and ignores type-only ones', () => {
+    assert.deepEqual(valueImports("import {KubeConfig} from 'x'\nimport type {V1Pod} from 'x'\nimport {type A, type B} from 'x'\nexport type {C} from 'x'\nimport {type D, E} from 'x'", 'x'), ["import {KubeConfig} from 'x'", "import {type D, E} from 'x'"])
+  })
+
+  for (const [pkg, entry] of Object.entries(ENTRY)) {
+    it(`only src/${entry} imports values from ${pkg}`, () => {
+      const offenders = sources(SRC)
+        .filter((file) => relative(SRC, file) !== entry)
+        .flatMap((file) => valueImports(readFileSync(file, 'utf8'), pkg).map((line) => `${relative(SRC, file)}: ${line}`))
+      assert.deepEqual(offenders, [])
+    })
+  }
+})
