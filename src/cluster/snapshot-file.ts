@@ -24,6 +24,8 @@ export interface SnapshotEntry {
   readonly uid?: string
   /** spec.nodeName read by the index without parsing ('' for none); absent when the index does not know it. */
   readonly nodeName?: string
+  /** status.phase read the same way. */
+  readonly phase?: string
   /** The file it came from, to name both when two files disagree about one object. */
   readonly source?: string
   /** Its JSON text as in the file, when it has one (cheap equality for the same object read twice). */
@@ -187,6 +189,7 @@ class LazyEntry implements SnapshotEntry {
   readonly name: string
   readonly uid?: string
   readonly nodeName?: string
+  readonly phase?: string
   private parsed?: SnapshotObject
 
   constructor(
@@ -200,6 +203,7 @@ class LazyEntry implements SnapshotEntry {
     this.name = item.name
     this.uid = item.uid
     if (item.nodeName !== undefined) this.nodeName = item.nodeName
+    if (item.phase !== undefined) this.phase = item.phase
   }
 
   get source(): string {

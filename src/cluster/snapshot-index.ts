@@ -20,6 +20,8 @@ export interface IndexedItem {
   uid?: string
   /** spec.nodeName as a string ('' when spec has none), so a Pod list by node needs no parse; absent: not known. */
   nodeName?: string
+  /** status.phase, the same way (a Pending-pod list needs no parse). */
+  phase?: string
   /** Byte range of the item's JSON text. */
   start: number
   end: number
@@ -57,8 +59,8 @@ export function indexListDocuments(bytes: Uint8Array, onListMetadata?: (metadata
   }
 }
 
-const KEY = Object.fromEntries(['apiVersion', 'kind', 'items', 'metadata', 'name', 'namespace', 'uid', 'spec', 'nodeName'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<
-  'apiVersion' | 'kind' | 'items' | 'metadata' | 'name' | 'namespace' | 'uid' | 'spec' | 'nodeName',
+const KEY = Object.fromEntries(['apiVersion', 'kind', 'items', 'metadata', 'name', 'namespace', 'uid', 'spec', 'nodeName', 'status', 'phase'].map((k) => [k, Buffer.from(`"${k}"`)])) as Record<
+  'apiVersion' | 'kind' | 'items' | 'metadata' | 'name' | 'namespace' | 'uid' | 'spec' | 'nodeName' | 'status' | 'phase',
   Buffer
 >
 
@@ -80,6 +82,8 @@ class Scanner {
   /** undefined: no spec seen; null: a nodeName that is not a string (left to the parser to reject). */
   private specNodeName?: string | null
   private sawSpec = false
+  private statusPhase?: string | null
+  private sawStatus = false
   private readonly b: Buffer
   /** Open brackets of the value being skipped, innermost last. */
   private openers: Uint8Array = new Uint8Array(64)
@@ -158,7 +162,8 @@ class Scanner {
   private item(): PartialItem {
     const start = this.i
     this.itemKind = this.itemApiVersion = this.metaName = this.metaNamespace = this.metaUid = this.specNodeName = undefined
-    this.sawSpec = false
+    this.sawSpec = this.sawStatus = false
+    this.statusPhase = undefined
     this.object(this.itemMember)
     if (this.metaName === undefined) throw new NotAList()
     return {
@@ -168,6 +173,7 @@ class Scanner {
       name: this.metaName,
       ...(this.metaUid !== undefined ? {uid: this.metaUid} : {}),
       ...(this.sawSpec && this.specNodeName !== null ? {nodeName: this.specNodeName ?? ''} : {}),
+      ...(this.sawStatus && this.statusPhase !== null ? {phase: this.statusPhase ?? ''} : {}),
       start,
       end: this.i,
     }
@@ -186,7 +192,24 @@ class Scanner {
       }
       this.sawSpec = true
       this.object(this.specMember)
+    } else if (this.is(KEY.status)) {
+      if (this.sawStatus || this.b[this.i] !== OPEN_OBJECT) {
+        this.statusPhase = null
+        return false
+      }
+      this.sawStatus = true
+      this.object(this.statusMember)
     } else return false
+    return true
+  }
+
+  private readonly statusMember = (): boolean => {
+    if (!this.is(KEY.phase)) return false
+    if (this.statusPhase !== undefined || this.b[this.i] !== QUOTE) {
+      this.statusPhase = null
+      return false
+    }
+    this.statusPhase = this.string()
     return true
   }
 

@@ -338,8 +338,15 @@ function nameKey(kind: string, namespace: string | undefined, name: string, apiV
 
 interface FieldTerm {
   matches(object: SnapshotObject): boolean
-  /** For the fields the index knows (metadata.name, metadata.namespace, spec.nodeName). */
+  /** For the fields the index knows (INDEXED_FIELDS). */
   matchesEntry?(entry: SnapshotEntry): boolean
+}
+
+const INDEXED_FIELDS: Partial<Record<string, 'name' | 'namespace' | 'nodeName' | 'phase'>> = {
+  'metadata.name': 'name',
+  'metadata.namespace': 'namespace',
+  'spec.nodeName': 'nodeName',
+  'status.phase': 'phase',
 }
 
 /** The field selectors the API supports for the kinds we read: `a.b=c`, `a.b==c`, `a.b!=c`, comma-joined. */
@@ -351,9 +358,9 @@ function parseFieldSelector(selector: string): FieldTerm[] {
     const read = (object: SnapshotObject) =>
       path.split('.').reduce<unknown>((current, part) => (current as Record<string, unknown> | undefined)?.[part], object) ?? ''
     const test = (actual: unknown) => (operator === '!=' ? String(actual ?? '') !== value : String(actual ?? '') === value)
-    const indexed = path === 'metadata.name' ? 'name' : path === 'metadata.namespace' ? 'namespace' : path === 'spec.nodeName' ? 'nodeName' : undefined
+    const indexed = INDEXED_FIELDS[path!]
     // An entry the index knows nothing about for this field is kept: its parsed object is tested after.
-    const matchesEntry = (entry: SnapshotEntry) => (indexed === 'nodeName' && entry.nodeName === undefined ? true : test(entry[indexed!]))
+    const matchesEntry = (entry: SnapshotEntry) => (entry[indexed!] === undefined && indexed !== 'namespace' ? true : test(entry[indexed!]))
     return {matches: (object) => test(read(object)), ...(indexed ? {matchesEntry} : {})}
   })
 }

@@ -45,7 +45,8 @@ export default class NodeCommand extends NetdiagCommand {
     } else {
       const all = await env.view.listNodes()
       if (all.length === 0) throw badInput(`no nodes${env.view.source === 'snapshot' ? ' in the snapshot' : ''}: nothing to diagnose`)
-      const pods = await env.view.listPods(undefined).catch(() => [])
+      // Only Pending pods can be stuck creating: the API (and the snapshot index) filter them, not us.
+      const pods = await env.view.listPods(undefined, {fieldSelector: 'status.phase=Pending'}).catch(() => [])
       const stuck = new Map<string, number>()
       for (const pod of pods) {
         const creating = (pod.status?.containerStatuses ?? []).some((s) => s.state?.waiting?.reason === 'ContainerCreating')

@@ -73,6 +73,13 @@ function mockCluster(c: Cluster) {
     .get('/api/v1/events')
     .query({fieldSelector: 'reason=FailedCreatePodSandBox'})
     .reply(200, list('EventList', c.events ?? []))
+  // All nodes: the command ranks them by pods stuck creating, which it asks the API to filter to Pending.
+  if (!c.one) {
+    scope
+      .get('/api/v1/pods')
+      .query({fieldSelector: 'status.phase=Pending'})
+      .reply(200, list('PodList', (c.allPods ?? []).filter((p) => (p as {status?: {phase?: string}}).status?.phase === 'Pending')))
+  }
   if (c.one) scope.get(`/api/v1/nodes/${c.one}`).reply(200, nodes.find((n) => n.metadata!.name === c.one)!)
   return scope
 }

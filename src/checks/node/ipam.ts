@@ -28,7 +28,8 @@ export const nodeIpamCheck: Check<NodeTarget> = {
     {verb: 'list', group: 'apps', resource: 'daemonsets'},
   ],
   async run({view, target}) {
-    const [nodes, pods, cni] = await Promise.all([view.listNodes(), podsOnNodes(view, target.nodes), clusterCni(view)])
+    // The CNI first: when it keeps its own IPAM, no pod needs to be listed at all.
+    const cni = await clusterCni(view)
     if (!PODCIDR_IPAM_CNIS.has(cni.cni)) {
       return {
         status: 'skip',
@@ -36,6 +37,7 @@ export const nodeIpamCheck: Check<NodeTarget> = {
         summary: `CNI ${cni.cni} does not allocate pod IPs from the node's podCIDR${cni.cni === 'unknown' ? ' (as far as the API shows)' : ''}: its own IPAM decides capacity (the node probe reads host-local allocations)`,
       }
     }
+    const [nodes, pods] = await Promise.all([view.listNodes(), podsOnNodes(view, target.nodes)])
     const holding = podsHoldingIps(pods)
     const byName = new Map(nodes.map((n) => [n.metadata?.name, n]))
     const perNode = target.nodes.map((name) => {

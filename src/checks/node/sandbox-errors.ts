@@ -17,7 +17,9 @@ export const nodeSandboxErrorsCheck: Check<NodeTarget> = {
   ],
   async run({view, target}) {
     // '' lists events in every namespace (the view's namespace argument is a string).
-    const [events, pods] = await Promise.all([view.listEvents('', {fieldSelector: 'reason=FailedCreatePodSandBox'}), podsOnNodes(view, target.nodes)])
+    const events = await view.listEvents('', {fieldSelector: 'reason=FailedCreatePodSandBox'})
+    // Pods are read only when there are sandbox failures to place: a healthy cluster lists no pods here.
+    const pods = events.length > 0 ? await podsOnNodes(view, target.nodes) : []
     const podNode = new Map(pods.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p]))
     const failures = sandboxFailures(events, (ns, name) => podNode.get(`${ns}/${name}`)?.spec?.nodeName)
       .filter((f) => f.node !== undefined && target.nodes.includes(f.node))

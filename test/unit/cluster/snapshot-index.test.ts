@@ -43,6 +43,18 @@ describe('indexListDocuments', () => {
     assert.equal(index('{"kind":"List","items":[{"kind":"Pod","metadata":{"name":"a"},"spec":"odd"}]}')![0]!.nodeName, undefined)
   })
 
+  it('reads status.phase the same way', () => {
+    const phased = (status: unknown) => ({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'a', namespace: 'shop'}, ...(status === undefined ? {} : {status})})
+    const cases: Array<[string, unknown, string | undefined]> = [
+      ['Pending', {phase: 'Pending', conditions: [{type: 'phase', status: 'x'}]}, 'Pending'],
+      ['no phase', {podIP: '10.0.0.1'}, ''],
+      ['not a string', {phase: 3}, undefined],
+      ['no status', undefined, undefined],
+    ]
+    for (const [what, status, expected] of cases) assert.equal(index(JSON.stringify(list([phased(status)])))![0]!.phase, expected, what)
+    assert.equal(index('{"kind":"List","items":[{"kind":"Pod","metadata":{"name":"a"},"status":{"phase":"Pending","phase":"Running"}}]}')![0]!.phase, undefined)
+  })
+
   it('reads keys in any order, kind after items, escapes and braces inside strings, non-ASCII text', () => {
     const tricky = {spec: {note: 'a "}]{[" \\ b', 'kind': 'not-this'}, metadata: {annotations: {'x': '}{'}, namespace: 'sh\u00f6p', name: 'we\\"b'}, kind: 'Pod'}
     const text = `{"items":[${JSON.stringify(tricky)}, {"metadata":{"name":"n1"},"kind":"Node"}],"kind":"List"}`
@@ -85,7 +97,7 @@ describe('lazy snapshot view', () => {
     const lazy = SnapshotClusterView.fromFiles([file])
     const eager = new SnapshotClusterView(parseSnapshot(text), file)
     for (const namespace of [undefined, 'kube-system', 'team-000', 'team-001', 'nowhere']) {
-      for (const options of [undefined, {labelSelector: 'tier=frontend'}, {labelSelector: 'k8s-app in (kube-dns, kube-proxy)'}, {fieldSelector: 'metadata.name=api'}, {fieldSelector: 'metadata.namespace!=team-000,spec.nodeName!=worker-001'}, {fieldSelector: 'spec.nodeName=worker-001'}, {fieldSelector: 'spec.nodeName='}]) {
+      for (const options of [undefined, {labelSelector: 'tier=frontend'}, {labelSelector: 'k8s-app in (kube-dns, kube-proxy)'}, {fieldSelector: 'metadata.name=api'}, {fieldSelector: 'metadata.namespace!=team-000,spec.nodeName!=worker-001'}, {fieldSelector: 'spec.nodeName=worker-001'}, {fieldSelector: 'spec.nodeName='}, {fieldSelector: 'status.phase=Pending'}, {fieldSelector: 'status.phase!=Running,spec.nodeName=worker-002'}]) {
         assert.deepEqual(await lazy.listPods(namespace, options), await eager.listPods(namespace, options))
         assert.deepEqual(await lazy.listServices(namespace, options), await eager.listServices(namespace, options))
       }
@@ -123,9 +135,9 @@ describe('lazy snapshot view', () => {
   })
 
   it('a malformed object is bad input (exit 2) with its line, found when read and remembered', async () => {
-    // (In status: the index walks spec's top level for nodeName, so a syntax error there is found on load.)
+    // (Not in spec or status: the index walks their top level for nodeName and phase, so it finds an error there on load.)
     const file = join(dir, 'broken.json')
-    writeFileSync(file, `{"kind":"List","items":[\n${JSON.stringify(pod('a'))},\n{"kind":"Pod","metadata":{"name":"b","namespace":"other"},"status":{"x":1 "y":2}}\n]}`)
+    writeFileSync(file, `{"kind":"List","items":[\n${JSON.stringify(pod('a'))},\n{"kind":"Pod","metadata":{"name":"b","namespace":"other"},"extra":{"x":1 "y":2}}\n]}`)
     const view = SnapshotClusterView.fromFiles([file])
     assert.equal((await view.listPods('shop')).length, 1)
     assert.equal(view.damage(), undefined)
