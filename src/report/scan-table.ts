@@ -42,7 +42,7 @@ export function renderScanTable(report: Report, options: ScanTableOptions): stri
     }
     const mark = finding.ignored ? chalk.dim('ignored') : paint(finding.severity, finding.severity.toUpperCase())
     lines.push(...hangingIndent(safe(`${mark} ${finding.code}: ${finding.summary}`), width, '  ', '    '))
-    if (finding.fix && !finding.ignored) finding.fix.split('\n').forEach((line, i) => lines.push(...hangingIndent(safe(i === 0 ? `fix: ${line}` : line), width, i === 0 ? '    ' : '      ', '        ')))
+    if (finding.fix && !finding.ignored) finding.fix.split('\n').forEach((line, i) => (i === 0 ? lines.push(...hangingIndent(safe(`fix: ${line}`), width, '    ', '      ')) : lines.push(`      ${safe(line)}`)))
   }
   if (scan.whatIf) {
     const w = scan.whatIf

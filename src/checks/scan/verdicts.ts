@@ -41,8 +41,7 @@ export async function flowVerdicts(view: ClusterView, scope: FlowScope): Promise
     const pods = (await view.listPods(ns)).filter((p) => !p.spec?.hostNetwork && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && p.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE)
     const groups = new Map<string, SourceGroup>()
     for (const pod of pods) {
-      const labels = pod.metadata?.labels ?? {}
-      const key = `${ns} pods ${formatLabels(labels) || '(no labels)'}`
+      const key = `${ns} pods ${formatLabels(stableLabels(pod.metadata?.labels ?? {})) || '(no labels)'}`
       if (!groups.has(key)) groups.set(key, {key, namespace: ns, pod})
     }
     sources.set(ns, [...groups.values()])
@@ -88,4 +87,11 @@ export async function flowVerdicts(view: ClusterView, scope: FlowScope): Promise
     }
   }
   return {flows, truncated}
+}
+
+/** Labels controllers stamp per revision or per pod: a what-if pod from a template carries none of them. */
+const GENERATED_LABELS = ['pod-template-hash', 'controller-revision-hash', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index', 'pod-template-generation']
+
+function stableLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([key]) => !GENERATED_LABELS.includes(key)))
 }
