@@ -16,6 +16,7 @@ export default class Dns extends NetdiagCommand {
     '<%= config.bin %> <%= command.id %> --no-probe -o json',
     '<%= config.bin %> <%= command.id %> -n shop --snapshot cluster.json',
     '<%= config.bin %> <%= command.id %> --external-name=none   # air-gapped cluster',
+    '<%= config.bin %> <%= command.id %> -n shop --with egress-policy.yaml   # as if applied (no probes)',
   ]
 
   static override flags = {

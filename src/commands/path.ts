@@ -17,6 +17,7 @@ export default class Path extends NetdiagCommand {
     '<%= config.bin %> <%= command.id %> web-7d9c6b7f5-x2x8q db-0 -n shop --probe-mode pod',
     '<%= config.bin %> <%= command.id %> web-7d9c6b7f5-x2x8q db-0 -n shop --no-probe -o json',
     '<%= config.bin %> <%= command.id %> shop/web-7d9c6b7f5-x2x8q shop/db-0 --snapshot cluster.json',
+    '<%= config.bin %> <%= command.id %> web-7d9c6b7f5-x2x8q db-0 -n shop --with lockdown.yaml   # as if applied (no probes)',
   ]
 
   static override args = {

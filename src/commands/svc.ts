@@ -18,6 +18,7 @@ export default class Svc extends NetdiagCommand {
     '<%= config.bin %> <%= command.id %> shop/backend --from-pod payments/api-0',
     '<%= config.bin %> <%= command.id %> backend -n shop --no-probe -o json',
     '<%= config.bin %> <%= command.id %> backend -n shop --snapshot cluster.json',
+    '<%= config.bin %> <%= command.id %> backend -n shop --with fixed-service.yaml   # as if applied (no probes)',
   ]
 
   static override args = {

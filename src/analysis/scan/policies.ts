@@ -15,6 +15,8 @@ export interface PolicyScanInput {
   pods: ReadonlyMap<string, readonly Pod[]>
   /** What is missing for a namespace whose pods are absent (a partial snapshot). */
   missing?: (namespace: string) => string | undefined
+  /** What is missing when the namespaces themselves could not all be read: namespaceSelector peers are then unknown. */
+  namespacesMissing?: string
 }
 
 interface LabelGroup {
@@ -126,6 +128,7 @@ function peerProblem(peer: NetworkPolicyPeer, namespace: string, namespaces: Arr
   if (peer.ipBlock) return undefined
   let scope: Set<string>
   if (peer.namespaceSelector) {
+    if (input.namespacesMissing) return {missing: input.namespacesMissing}
     const matches = compileSelector(peer.namespaceSelector)
     scope = new Set(namespaces.filter((n) => matches(n.labels)).map((n) => n.name))
     if (scope.size === 0) {

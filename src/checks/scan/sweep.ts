@@ -4,7 +4,7 @@
 import {findingsFromOutcome, type ScanFinding} from '../../analysis/scan/findings.js'
 import {policyFindings} from '../../analysis/scan/policies.js'
 import {makeFinding} from '../../analysis/scan/findings.js'
-import type {Namespace, ObjectRef, Pod} from '../../cluster/types.js'
+import type {Namespace, NetworkPolicy, ObjectRef, Pod} from '../../cluster/types.js'
 import type {ClusterView} from '../../cluster/view.js'
 import {runChecks} from '../../engine/engine.js'
 import {NetdiagError} from '../../errors.js'
@@ -87,7 +87,7 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
     if (!safe) guarded.set(checks, (safe = failClosed(view, checks)) as Check<never>[])
     return runChecks(safe, {view, target, options, concurrency: 1}, SILENT)
   }
-  const [namespaceObjects, allPods] = await Promise.all([view.listNamespaces(), view.listPods(undefined)])
+  const {namespaceObjects, allPods, refused} = await readScope(view, scope)
   const namespaces = scope.namespace ? [scope.namespace] : sortedNamespaces(namespaceObjects, allPods)
   const findings: ScanFinding[] = []
   const counts: SweepCounts = {services: 0, namespaces: namespaces.length, networkPolicies: 0, nodes: 0}
@@ -112,7 +112,11 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
     counts.networkPolicies += policies.length
     if (clients.length === 0 && policies.length === 0) continue
     const subject: ObjectRef = {kind: 'Namespace', name: namespace}
-    const outcomes = await run(NAMESPACE_DNS_CHECKS, {namespace, existingPodsOnly: true})
+    // Only NetworkPolicies here, none restricting egress, none on kube-system's ingress, no other policy layer:
+    // dns.policy would pass (nothing stands between these pods and CoreDNS), so the evaluation is skipped.
+    const unrestricted = policies.length > 0 && !policies.some(restrictsEgress) && !(await dnsSideRestricted(view)) && !(await otherLayers(view, namespaces))
+    const checks = unrestricted ? NAMESPACE_DNS_CHECKS.filter((c) => c.id !== 'dns.policy') : NAMESPACE_DNS_CHECKS
+    const outcomes = await run(checks, {namespace, existingPodsOnly: true})
     for (const outcome of outcomes) {
       // Per namespace, policy enforcement names this namespace's policies only (kube-system's have their own row).
       const own = outcome.id === 'dns.policy-enforcement' ? {...outcome, objects: (outcome.objects ?? []).filter((o) => o.namespace === namespace)} : outcome
@@ -126,13 +130,14 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
   const policies = (await Promise.all(namespaces.map((ns) => view.listNetworkPolicies(ns)))).flat()
   const everyNamespace = sortedNamespaces(namespaceObjects, allPods)
   const pods = new Map<string, Pod[]>()
-  for (const ns of everyNamespace) if (!view.lacks?.('Pod', ns)) pods.set(ns, (podsByNamespace.get(ns) ?? []).filter((p) => !ours(p)))
+  for (const ns of everyNamespace) if (!view.lacks?.('Pod', ns) && (!refused || ns === scope.namespace)) pods.set(ns, (podsByNamespace.get(ns) ?? []).filter((p) => !ours(p)))
   findings.push(
     ...policyFindings({
       policies,
       namespaces: namespaceObjects.length > 0 ? namespaceObjects : everyNamespace.map((name) => ({metadata: {name}}) as Namespace),
       pods,
-      missing: (ns) => view.lacks?.('Pod', ns)?.missing,
+      ...(refused ? {namespacesMissing: `${refused} (the other namespaces could not be read)`} : {}),
+      missing: (ns) => view.lacks?.('Pod', ns)?.missing ?? (refused ? `${refused} (the pods of namespace ${ns} could not be read)` : undefined),
     }),
   )
   const layers = await loadPolicyLayers(view, namespaces, policies)
@@ -151,6 +156,41 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
     if (gap) findings.push(makeFinding('unknown-missing-data', 'warn', {object: {kind: 'Node', name: '*'}, checkId: 'scan.nodes', summary: `unknown: node readiness, CNI and kube-proxy per node: ${gap.missing}; ${gap.settle} would settle it`, evidence: {unknown: gap}}))
   }
   return {findings: dedupe(findings), counts, namespaces}
+}
+
+/** Kubernetes semantics: Egress isolation when policyTypes lists it, or (without policyTypes) when egress rules exist. */
+function restrictsEgress(policy: NetworkPolicy): boolean {
+  const types = policy.spec?.policyTypes
+  return types ? types.includes('Egress') : (policy.spec?.egress ?? []).length > 0
+}
+
+const dnsSide = new WeakMap<ClusterView, Promise<boolean>>()
+function dnsSideRestricted(view: ClusterView): Promise<boolean> {
+  let known = dnsSide.get(view)
+  if (!known) dnsSide.set(view, (known = view.listNetworkPolicies(DNS_NAMESPACE).then((list) => list.some((p) => !p.spec?.policyTypes || p.spec.policyTypes.includes('Ingress')))))
+  return known
+}
+
+const layered = new WeakMap<ClusterView, Promise<boolean>>()
+function otherLayers(view: ClusterView, namespaces: string[]): Promise<boolean> {
+  let known = layered.get(view)
+  if (!known) layered.set(view, (known = view.listNetworkPolicies(undefined).then((all) => loadPolicyLayers(view, namespaces, all)).then((l) => l.layered)))
+  return known
+}
+
+/**
+ * Every namespace and every pod (policy peers reach across namespaces). With -n, a user who may not list them
+ * cluster-wide still gets the namespace scanned: other namespaces' pods are then unknown, never absent.
+ */
+async function readScope(view: ClusterView, scope: SweepScope): Promise<{namespaceObjects: Namespace[]; allPods: Pod[]; refused?: string}> {
+  try {
+    const [namespaceObjects, allPods] = await Promise.all([view.listNamespaces(), view.listPods(undefined)])
+    return {namespaceObjects, allPods}
+  } catch (error) {
+    if (!scope.namespace || !(error instanceof NetdiagError) || error.kind !== 'forbidden') throw error
+    const [own, pods] = await Promise.all([view.getNamespace(scope.namespace), view.listPods(scope.namespace)])
+    return {namespaceObjects: own ? [own] : [], allPods: pods, refused: error.message.split('\n')[0]}
+  }
 }
 
 function sortedNamespaces(namespaces: Namespace[], pods: Pod[]): string[] {

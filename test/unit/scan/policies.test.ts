@@ -44,3 +44,16 @@ describe('policies that cannot do what they say', () => {
     assert.match(out[0]!.summary, /^unknown: .*the snapshot holds no Pod in namespace monitoring/)
   })
 })
+
+describe('a user who may not read every namespace', () => {
+  it('namespaceSelector peers are unknown, not "matches no namespace"', () => {
+    const out = policyFindings({
+      policies: [networkPolicy('p', {podSelector: {}, ingress: [{from: [{namespaceSelector: {matchLabels: {team: 'ops'}}}]}]})],
+      namespaces: [namespace('shop')],
+      pods: new Map([['shop', pods.get('shop')!]]),
+      namespacesMissing: 'pods is forbidden: User "dev" cannot list resource "pods" at the cluster scope',
+    })
+    assert.deepEqual(out.map((f) => f.code), ['unknown-missing-data'])
+    assert.match(out[0]!.summary, /cannot list resource "pods" at the cluster scope/)
+  })
+})
