@@ -13,6 +13,7 @@ import type {
   DaemonSet,
   Deployment,
   EndpointSlice,
+  LabelSelector,
   ListOptions,
   Namespace,
   NetworkPolicy,
@@ -279,9 +280,9 @@ export class OverlayClusterView implements ClusterView {
   }
 
   private async merge(group: string, kind: string, namespace: string | undefined, read: (namespace: string | undefined) => Promise<unknown[]>): Promise<Indexed> {
-    const base = (await this.baseList(`${group}/${kind}`, namespace, read as (ns: string | undefined) => Promise<Obj[]>)).filter(
-      (o) => !this.hidden(group, kind, o, namespace) && !(kind === 'Pod' && this.replacedPod(o as Pod, namespace)),
-    )
+    const listed = await this.baseList(`${group}/${kind}`, namespace, read as (ns: string | undefined) => Promise<Obj[]>)
+    if (!this.changes) return new Indexed(listed)
+    const base = listed.filter((o) => !this.hidden(group, kind, o, namespace) && !(kind === 'Pod' && this.replacedPod(o as Pod, namespace)))
     const inScope = (o: Obj) => namespace === undefined || o.metadata?.namespace === namespace
     const added = [...this.added.values()].filter((o) => o.kind === kind && groupOf(o.apiVersion) === group && inScope(o))
     let objects = [...base, ...added]
@@ -330,18 +331,14 @@ class Indexed {
   select(options: ListOptions = {}): Obj[] {
     let objects = this.objects
     if (options.labelSelector) {
-      let selector
-      try {
-        selector = parseLabelSelector(options.labelSelector)
-      } catch (error) {
-        throw badInput(`invalid label selector "${options.labelSelector}": ${(error as Error).message}`)
-      }
+      const selector = parsedSelector(options.labelSelector)
       const equality = selectorRequirements(selector).find((r) => r.operator === 'In' && r.values.length === 1)
       if (equality) objects = this.index().get(`${equality.key}=${equality.values[0]}`) ?? []
       objects = objects.filter((o) => matchesSelector(selector, o.metadata?.labels ?? {}))
     }
     if (options.fieldSelector) objects = objects.filter(fieldFilter(options.fieldSelector))
-    return objects
+    // A caller may sort what it gets: never hand out the cached list itself.
+    return objects === this.objects ? objects.slice() : objects
   }
 
   private index(): Map<string, Obj[]> {
@@ -357,6 +354,22 @@ class Indexed {
     }
     return (this.byLabel = index)
   }
+}
+
+const selectors = new Map<string, LabelSelector>()
+
+/** Parsed once per distinct selector: a sweep asks the same few thousand selectors of many lists. */
+function parsedSelector(text: string): LabelSelector {
+  let selector = selectors.get(text)
+  if (!selector) {
+    try {
+      selector = parseLabelSelector(text)
+    } catch (error) {
+      throw badInput(`invalid label selector "${text}": ${(error as Error).message}`)
+    }
+    selectors.set(text, selector)
+  }
+  return selector
 }
 
 /** The field selectors the checks use (`a.b=c`, `a.b==c`, `a.b!=c`, comma-joined), evaluated locally. */

@@ -34,7 +34,7 @@ class GroupIndex {
       const groups = new Map<string, LabelGroup>()
       for (const pod of list) {
         const labels = pod.metadata?.labels ?? {}
-        const key = JSON.stringify(Object.entries(labels).sort())
+        const key = labelKey(labels)
         const group = groups.get(key)
         if (group) group.count++
         else groups.set(key, {namespace, labels, count: 1})
@@ -64,6 +64,15 @@ class GroupIndex {
   podCount(namespace: string): number {
     return (this.byNamespace.get(namespace) ?? []).reduce((n, g) => n + g.count, 0)
   }
+}
+
+/** Identical label sets, identical keys (NUL never occurs in a label key or value). */
+function labelKey(labels: Labels): string {
+  const keys = Object.keys(labels)
+  if (keys.length > 1) keys.sort()
+  let key = ''
+  for (const k of keys) key += `${k}\u0000${labels[k]}\u0000`
+  return key
 }
 
 function ref(policy: NetworkPolicy): ObjectRef {
