@@ -54,7 +54,7 @@ export async function runScan(input: ScanInput): Promise<Report> {
     }
   }
   const findings = sortFindings(applyIgnores(result.findings, input.ignores))
-  const scanned = {services: result.counts.services, dns: result.counts.namespaces, policies: result.counts.networkPolicies, nodes: result.counts.nodes}
+  const scanned = {services: result.counts.services, routing: result.counts.routes, dns: result.counts.namespaces, policies: result.counts.networkPolicies, nodes: result.counts.nodes}
   const durationMs = Date.now() - startedAt.getTime()
   const checks: CheckOutcome[] = areaSummaries(findings, scanned).map((a) => ({...a, durationMs}))
   const counted = findings.filter((f) => !f.ignored)

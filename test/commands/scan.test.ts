@@ -107,7 +107,7 @@ describe('scan on a healthy cluster', () => {
     assert.equal(report.status, 'pass')
     assert.equal(exitCode, 0)
     assert.equal(report.command, 'scan')
-    assert.deepEqual(report.checks.map((c: Json) => c.id), ['scan.services', 'scan.dns', 'scan.policies', 'scan.nodes'])
+    assert.deepEqual(report.checks.map((c: Json) => c.id), ['scan.services', 'scan.dns', 'scan.policies', 'scan.nodes', 'scan.routing'])
     assert.equal(report.scan.scanned.services, 5)
   })
 })
@@ -170,6 +170,19 @@ describe('right before broad: scan names what svc and dns name', () => {
     assert.deepEqual(byCode('dns-egress-blocked').objects.map(key), dns.objects.map(key))
     assert.deepEqual(byCode('dns-egress-blocked').object, {kind: 'Namespace', name: 'shop'})
     assert.match(byCode('policy-peer-matches-nothing').summary, /NetworkPolicy shop\/allow-dns spec\.egress\[0\]\.to\[0\]: namespaceSelector name=kube-system matches no namespace/)
+  })
+})
+
+describe('scan on the ingress example (examples/ingress.json)', () => {
+  const INGRESS = fileURLToPath(new URL('../../examples/ingress.json', import.meta.url))
+  it('the backend Service that route names as root cause fails in scan; what a snapshot cannot tell is unknown', async () => {
+    const route = (await diagnose(['route', 'store', '-n', 'shop', '--snapshot', INGRESS])).diagnosis.rootCause
+    const {report} = await scan(['-A', '--snapshot', INGRESS], 1)
+    const failing = report.scan.findings.filter((f: Json) => f.severity === 'fail')
+    assert.ok(failing.some((f: Json) => key(f.object) === key(route.objects[0])), `${key(route.objects[0])} not among ${failing.map((f: Json) => key(f.object))}`)
+    const tls = report.scan.findings.find((f: Json) => f.checkId === 'ingress.tls.secret')
+    assert.equal(tls.code, 'unknown-missing-data')
+    assert.equal(report.scan.scanned.routing, 2)
   })
 })
 

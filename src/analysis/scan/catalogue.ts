@@ -3,7 +3,7 @@
 // wrong; the finding's severity (fail or warn) comes from the check that proved it, within `severities`.
 
 export type Severity = 'fail' | 'warn'
-export type ScanArea = 'services' | 'dns' | 'policies' | 'nodes' | 'scan'
+export type ScanArea = 'services' | 'dns' | 'policies' | 'nodes' | 'routing' | 'scan'
 
 export interface CatalogueEntry {
   code: string
@@ -55,6 +55,20 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   entry('node-cidr-problem', 'nodes', ['fail', 'warn'], 'Pod CIDR problem', 'Node pod CIDRs are missing, overlap, or collide with the Service range.', 'Fix the cluster CIDR configuration (kube-controller-manager --cluster-cidr, the CNI IPAM).'),
   entry('node-ipam-exhausted', 'nodes', ['fail', 'warn'], 'Pod IPs running out on a node', "A node's pod CIDR is (nearly) full.", 'Larger per-node CIDRs, or fewer pods per node.'),
   entry('node-sandbox-errors', 'nodes', ['fail', 'warn'], 'Pod sandboxes fail to start', 'FailedCreatePodSandBox events: the CNI cannot set up pod networking (live only).', 'Read the event messages in the evidence; check the CNI on that node.'),
+  // --- Ingress and Gateway API (the ingress and route checks, API only, per Ingress and per route) ---
+  entry('ingress-class-problem', 'routing', ['fail', 'warn'], 'IngressClass missing or ambiguous', 'The Ingress names no IngressClass and there is no default, names one that does not exist, or several are marked default.', 'Set spec.ingressClassName to an existing IngressClass (kubectl get ingressclass).'),
+  entry('ingress-controller-missing', 'routing', ['fail', 'warn'], 'Ingress controller not running', "No pod of the controller the IngressClass names runs, or none is ready.", 'Install or fix the ingress controller named in the evidence.'),
+  entry('ingress-no-address', 'routing', ['fail', 'warn'], 'Ingress has no address', 'No controller has written status.loadBalancer for the Ingress: nothing serves it (yet).', "Check the controller's logs for this Ingress."),
+  entry('ingress-rule-problem', 'routing', ['fail', 'warn'], 'Ingress rule pitfall', 'A rule or path of the Ingress cannot match as intended (pathType, overlapping hosts, a backend port that does not exist).', 'kubectl netdiag ingress NAME walks the rule and names the field.'),
+  entry('ingress-annotation-problem', 'routing', ['fail', 'warn'], 'Ingress annotation pitfall', 'An annotation the controller does not read, or one known to break routing (rewrite-target without a capture...).', 'See the annotation named in the evidence.'),
+  entry('ingress-tls-problem', 'routing', ['fail', 'warn'], 'Ingress TLS problem', 'A host is not covered by spec.tls, or its Secret is missing.', 'Add the host to spec.tls with an existing Secret.'),
+  entry('route-gateway-class-problem', 'routing', ['fail', 'warn'], 'GatewayClass missing or not accepted', 'The GatewayClass of the parent Gateway does not exist or its controller has not accepted it.', 'kubectl get gatewayclass; install the Gateway controller.'),
+  entry('route-gateway-problem', 'routing', ['fail', 'warn'], 'Parent Gateway missing or not programmed', 'A parentRef names a Gateway that does not exist, or one that is not Accepted/Programmed.', 'kubectl describe gateway on the parent named.'),
+  entry('route-controller-missing', 'routing', ['fail', 'warn'], 'Gateway controller not running', 'No pod of the controller the GatewayClass names runs.', 'Install or fix the Gateway controller.'),
+  entry('route-not-attached', 'routing', ['fail', 'warn'], 'Route does not attach to its Gateway', "No listener of the parent Gateway accepts the route (hostname, allowedRoutes namespaces or kinds, sectionName, port).", 'Fix the parentRef or the listener as the evidence says.'),
+  entry('route-not-accepted', 'routing', ['fail', 'warn'], 'Route not accepted or refs unresolved', "The route's status says Accepted=False or ResolvedRefs=False for a parent.", 'Read the condition reason in the evidence.'),
+  entry('route-match-problem', 'routing', ['fail', 'warn'], 'Route rule pitfall', 'A match of the route cannot select requests as intended.', 'kubectl netdiag route NAME walks the rules.'),
+  entry('route-backend-refs-problem', 'routing', ['fail', 'warn'], 'Route backendRef unresolved', 'A backendRef names a Service that does not exist, a port it lacks, or another namespace without a ReferenceGrant.', 'Fix the backendRef or add the ReferenceGrant.'),
   // --- the scan itself ---
   entry('unknown-missing-data', 'scan', ['warn'], 'Unknown: the input lacks data', 'A question could not be answered because the input lacks a kind or a namespace (a partial snapshot); the finding says what would settle it. Never read as healthy.', 'A fuller snapshot (kubectl netdiag snapshot captures everything) or a live run.'),
   entry('check-error', 'scan', ['fail'], 'A check could not run', 'A check errored (a refused read, a timeout): its question has no answer.', 'Read the summary; grant the access named, or raise --timeout.'),

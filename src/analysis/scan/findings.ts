@@ -79,6 +79,20 @@ const CHECK_CODES: Record<string, string> = {
   'node.cidrs': 'node-cidr-problem',
   'node.ipam': 'node-ipam-exhausted',
   'node.sandbox-errors': 'node-sandbox-errors',
+  'ingress.class': 'ingress-class-problem',
+  'ingress.controller': 'ingress-controller-missing',
+  'ingress.address': 'ingress-no-address',
+  'ingress.rule': 'ingress-rule-problem',
+  'ingress.annotations': 'ingress-annotation-problem',
+  'ingress.tls': 'ingress-tls-problem',
+  'ingress.tls.secret': 'ingress-tls-problem',
+  'route.gateway-class': 'route-gateway-class-problem',
+  'route.gateway': 'route-gateway-problem',
+  'route.controller': 'route-controller-missing',
+  'route.attach': 'route-not-attached',
+  'route.status': 'route-not-accepted',
+  'route.match': 'route-match-problem',
+  'route.backend-refs': 'route-backend-refs-problem',
 }
 
 /** Every check id the mapper knows: a sweep that runs another one is a bug the unit tests catch. */
@@ -94,7 +108,8 @@ export function findingsFromOutcome(outcome: OutcomeLike, subject: ObjectRef): S
   if (outcome.status === 'error') return [makeFinding('check-error', 'fail', base)]
   const severity: Severity = outcome.status
   const details = outcome.details ?? {}
-  if (details.unknown) return [makeFinding('unknown-missing-data', 'warn', base)]
+  // details.unknown from unknownWithout; "unknown offline: ..." from checks that only a live run can settle.
+  if (details.unknown || (severity === 'warn' && outcome.id !== 'dns.policy' && /^unknown\b/.test(outcome.summary))) return [makeFinding('unknown-missing-data', 'warn', base)]
   if (!MAPPED_CHECKS.has(outcome.id)) throw new UncataloguedError(`no finding code for check ${outcome.id}`)
   switch (outcome.id) {
     case 'svc.service':

@@ -42,6 +42,8 @@ const AREA_OF_CHECK: Array<[string, Exclude<ScanArea, 'scan'>]> = [
   ['node.', 'nodes'],
   ['scan.nodes', 'nodes'],
   ['scan.policies', 'policies'],
+  ['ingress.', 'routing'],
+  ['route.', 'routing'],
 ]
 
 export function areaOf(finding: ScanFinding): Exclude<ScanArea, 'scan'> {
@@ -55,6 +57,7 @@ export const AREAS = [
   {area: 'dns', id: 'scan.dns', title: 'Cluster DNS and DNS through policies', layer: 'dns'},
   {area: 'policies', id: 'scan.policies', title: 'Network policies', layer: 'policy'},
   {area: 'nodes', id: 'scan.nodes', title: 'Nodes, CNI and kube-proxy', layer: 'node'},
+  {area: 'routing', id: 'scan.routing', title: 'Ingresses and Gateway API routes', layer: 'service'},
 ] as const
 
 export interface AreaSummary {
@@ -75,7 +78,7 @@ export function areaSummaries(findings: readonly ScanFinding[], scanned: Record<
     const fail = counted.filter((f) => f.severity === 'fail').length
     const warn = counted.filter((f) => f.severity === 'warn').length
     const ignored = mine.length - counted.length
-    const what = scanned[area] !== undefined ? `${scanned[area]} ${area === 'dns' ? 'namespace(s)' : area === 'policies' ? 'NetworkPolicy(ies)' : area === 'nodes' ? 'node(s)' : 'Service(s)'} scanned` : 'scanned'
+    const what = scanned[area] !== undefined ? `${scanned[area]} ${area === 'dns' ? 'namespace(s)' : area === 'policies' ? 'NetworkPolicy(ies)' : area === 'nodes' ? 'node(s)' : area === 'routing' ? 'Ingress(es) and route(s)' : 'Service(s)'} scanned` : 'scanned'
     const parts = [fail && `${fail} failing`, warn && `${warn} warning`, ignored && `${ignored} ignored`].filter(Boolean)
     const codes = [...new Set(counted.map((f) => f.code))]
     return {

@@ -8,6 +8,11 @@ import type {Namespace, NetworkPolicy, ObjectRef, Pod} from '../../cluster/types
 import type {ClusterView} from '../../cluster/view.js'
 import {runChecks} from '../../engine/engine.js'
 import {NetdiagError} from '../../errors.js'
+import {NotServedError} from '../../cluster/not-served.js'
+import {ingressPlan} from '../ingress/plan.js'
+import type {IngressTarget} from '../ingress/target.js'
+import {routePlan} from '../route/plan.js'
+import type {RouteTarget} from '../route/target.js'
 import type {Check, RunOptions} from '../../engine/types.js'
 import {corefileCheck} from '../dns/corefile.js'
 import {dnsEndpointsCheck} from '../dns/endpoints.js'
@@ -41,6 +46,11 @@ export const SERVICE_CHECKS: Check<SvcTarget>[] = [serviceCheck, typeCheck, sele
 export const CLUSTER_DNS_CHECKS: Check<DnsTarget>[] = [dnsPodsCheck, dnsServiceCheck, dnsEndpointsCheck, corefileCheck, corednsLogsCheck, nodeLocalDnsCheck, podDnsConfigCheck]
 /** Per namespace with pods: DNS through its policies, and whether anything enforces them. */
 export const NAMESPACE_DNS_CHECKS: Check<DnsTarget>[] = [dnsPolicyCheck, policyEnforcementCheck]
+/** Per Ingress and per route: what `ingress`/`route` prove from the API (their backend Services are scanned as Services). */
+const INGRESS_CHECK_IDS = new Set(['ingress.class', 'ingress.controller', 'ingress.address', 'ingress.rule', 'ingress.annotations', 'ingress.tls', 'ingress.tls.secret'])
+const ROUTE_CHECK_IDS = new Set(['route.gateway-class', 'route.gateway', 'route.controller', 'route.attach', 'route.status', 'route.match', 'route.backend-refs'])
+export const INGRESS_CHECKS: Check<IngressTarget>[] = ingressPlan().filter((c) => INGRESS_CHECK_IDS.has(c.id))
+export const ROUTE_CHECKS: Check<RouteTarget>[] = routePlan().filter((c) => ROUTE_CHECK_IDS.has(c.id))
 /** Once, over every node. */
 export const NODE_CHECKS: Check<NodeTarget>[] = [nodeReadyCheck, nodeCniCheck, nodeKubeProxyCheck, nodeCidrsCheck, nodeIpamCheck, nodeSandboxErrorsCheck]
 
@@ -51,6 +61,7 @@ export interface SweepScope {
 
 export interface SweepCounts {
   services: number
+  routes: number
   namespaces: number
   networkPolicies: number
   nodes: number
@@ -90,7 +101,7 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
   const {namespaceObjects, allPods, refused} = await readScope(view, scope)
   const namespaces = scope.namespace ? [scope.namespace] : sortedNamespaces(namespaceObjects, allPods)
   const findings: ScanFinding[] = []
-  const counts: SweepCounts = {services: 0, namespaces: namespaces.length, networkPolicies: 0, nodes: 0}
+  const counts: SweepCounts = {services: 0, routes: 0, namespaces: namespaces.length, networkPolicies: 0, nodes: 0}
 
   // Services, one at a time (the view answers from memory; parallel runs would only hold more at once).
   for (const namespace of namespaces) {
@@ -99,6 +110,22 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
       counts.services++
       const subject: ObjectRef = {kind: 'Service', namespace, name}
       for (const outcome of await run(SERVICE_CHECKS, {namespace, name})) findings.push(...findingsFromOutcome(outcome, subject))
+    }
+  }
+
+  // Ingresses and Gateway API routes (a cluster that does not serve a kind has none of it).
+  for (const namespace of namespaces) {
+    for (const ingress of await unlessNotServed(view.listIngresses(namespace))) {
+      const name = ingress.metadata?.name ?? ''
+      counts.routes++
+      for (const outcome of await run(INGRESS_CHECKS, {namespace, name})) findings.push(...findingsFromOutcome(outcome, {kind: 'Ingress', namespace, name, apiVersion: 'networking.k8s.io/v1'}))
+    }
+    for (const kind of ['HTTPRoute', 'GRPCRoute'] as const) {
+      for (const route of await unlessNotServed(view.listRoutes(kind, namespace))) {
+        const name = route.metadata?.name ?? ''
+        counts.routes++
+        for (const outcome of await run(ROUTE_CHECKS, {namespace, name, kind})) findings.push(...findingsFromOutcome(outcome, {kind, namespace, name, apiVersion: route.apiVersion ?? 'gateway.networking.k8s.io/v1'}))
+      }
     }
   }
 
@@ -156,6 +183,15 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
     if (gap) findings.push(makeFinding('unknown-missing-data', 'warn', {object: {kind: 'Node', name: '*'}, checkId: 'scan.nodes', summary: `unknown: node readiness, CNI and kube-proxy per node: ${gap.missing}; ${gap.settle} would settle it`, evidence: {unknown: gap}}))
   }
   return {findings: dedupe(findings), counts, namespaces}
+}
+
+async function unlessNotServed<T>(list: Promise<T[]>): Promise<T[]> {
+  try {
+    return await list
+  } catch (error) {
+    if (error instanceof NotServedError) return []
+    throw error
+  }
 }
 
 /** Kubernetes semantics: Egress isolation when policyTypes lists it, or (without policyTypes) when egress rules exist. */
