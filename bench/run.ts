@@ -209,6 +209,7 @@ async function main(): Promise<void> {
       ['svc', ['svc', service.name, '-n', service.namespace, ...common]],
       ['dns --no-probe', ['dns', '-n', dnsNamespace, '--no-probe', ...common]],
       ['path --no-probe', ['path', path.from, path.to, '--no-probe', ...common]],
+      ['scan -A', ['scan', '-A', ...common]],
     ]
     for (const [label, args] of commands) {
       log(`${size}: ${label} x${options.runs}`)

@@ -6,6 +6,8 @@ import type {Connection} from './cluster/kubeconfig.js'
 import {exitIfSignalled} from './cluster/lifecycle.js'
 import type {ClusterInfo} from './cluster/types.js'
 import type {ClusterView} from './cluster/view.js'
+import type {OverlayNotes} from './cluster/overlay-view.js'
+import type {WhatIfFlagValues} from './what-if.js'
 import type {Check, CheckOutcome} from './engine/types.js'
 import {ExitCode, NetdiagError, badInput} from './errors.js'
 import {type GlobalFlags, parseDuration, parseSize} from './flags.js'
@@ -20,10 +22,12 @@ export interface Environment {
   /** -n, else the context's namespace, else default. */
   namespace: string
   flags: GlobalFlags
+  /** --with/--without: what the what-if view applied (the report's target.whatIf). */
+  whatIf?: OverlayNotes
 }
 
 export interface DiagnosisSpec<T> {
-  command: 'dns' | 'svc' | 'path' | 'node' | 'ingress' | 'route'
+  command: 'dns' | 'svc' | 'path' | 'node' | 'ingress' | 'route' | 'scan'
   target: T & Record<string, unknown>
   checks: Check<T>[]
   /** Where probes run; undefined when the command needs no probe source. */
@@ -56,6 +60,19 @@ export abstract class NetdiagCommand extends Command {
     connection.apiLog = log
     const view = new LiveClusterView(connection, requestTimeoutMs, log)
     return {view, connection, namespace: flags.namespace ?? connection.namespace, flags}
+  }
+
+  /**
+   * --with/--without: the same environment over the what-if view. It implies --no-probe: a probe would test the
+   * real cluster, not the what-if. Read before the first API call, so a malformed manifest is exit 2.
+   */
+  protected async whatIf(env: Environment, flags: WhatIfFlagValues): Promise<Environment> {
+    const {readWhatIf} = await import('./what-if.js')
+    const overlay = await readWhatIf(flags, env.namespace)
+    if (!overlay) return env
+    const {OverlayClusterView} = await import('./cluster/overlay-view.js')
+    const view = new OverlayClusterView(env.view, overlay)
+    return {...env, view, flags: {...env.flags, 'no-probe': true}, whatIf: view.notes}
   }
 
   /**
@@ -150,7 +167,7 @@ export abstract class NetdiagCommand extends Command {
     const source = outcomes.map((o) => o.details?.probeSource).find((s): s is string => typeof s === 'string')
     const report = buildReport({
       command: spec.command,
-      target: spec.target,
+      target: env.whatIf ? {...spec.target, whatIf: env.whatIf} : spec.target,
       source: env.view.source,
       cluster,
       ...(source ? {probe: {description: source, ...(session?.ephemeralContainers.length ? {ephemeralContainers: session.ephemeralContainers} : {})}} : {}),

@@ -2,6 +2,7 @@ import {Flags} from '../oclif.js'
 
 import {NetdiagCommand} from '../base-command.js'
 import {globalFlags} from '../flags.js'
+import {whatIfFlags} from '../what-if.js'
 
 export default class Dns extends NetdiagCommand {
   static override summary = 'Is cluster DNS healthy, and can pods in a namespace resolve names?'
@@ -15,10 +16,12 @@ export default class Dns extends NetdiagCommand {
     '<%= config.bin %> <%= command.id %> --no-probe -o json',
     '<%= config.bin %> <%= command.id %> -n shop --snapshot cluster.json',
     '<%= config.bin %> <%= command.id %> --external-name=none   # air-gapped cluster',
+    '<%= config.bin %> <%= command.id %> -n shop --with egress-policy.yaml   # as if applied (no probes)',
   ]
 
   static override flags = {
     ...globalFlags,
+    ...whatIfFlags,
     'from-pod': Flags.string({description: 'Diagnose DNS as this pod (NAME in -n, NAMESPACE/NAME or pod/NAME) sees it; probes run in an ephemeral container added to it (which cannot be removed).'}),
     'external-name': Flags.string({description: 'A name outside the cluster to resolve; "none" to skip (air-gapped clusters).', default: 'kubernetes.io'}),
     'cluster-domain': Flags.string({description: 'The cluster domain (default: read from the Corefile, else cluster.local).'}),
@@ -26,7 +29,7 @@ export default class Dns extends NetdiagCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Dns)
-    const env = await this.environment(flags)
+    const env = await this.whatIf(await this.environment(flags), flags)
     const namespace = env.namespace
     await this.requireNamespace(env, namespace)
     // A pod in another namespace (NS/NAME) moves the diagnosis there: DNS is about the namespace the pod is in.

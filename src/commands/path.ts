@@ -3,6 +3,7 @@ import {Args, Flags} from '../oclif.js'
 import {NetdiagCommand} from '../base-command.js'
 import {badInput} from '../errors.js'
 import {globalFlags} from '../flags.js'
+import {whatIfFlags} from '../what-if.js'
 
 export default class Path extends NetdiagCommand {
   static override summary = 'Can pod A talk to pod B, and if not, what stops it?'
@@ -16,6 +17,7 @@ export default class Path extends NetdiagCommand {
     '<%= config.bin %> <%= command.id %> web-7d9c6b7f5-x2x8q db-0 -n shop --probe-mode pod',
     '<%= config.bin %> <%= command.id %> web-7d9c6b7f5-x2x8q db-0 -n shop --no-probe -o json',
     '<%= config.bin %> <%= command.id %> shop/web-7d9c6b7f5-x2x8q shop/db-0 --snapshot cluster.json',
+    '<%= config.bin %> <%= command.id %> web-7d9c6b7f5-x2x8q db-0 -n shop --with lockdown.yaml   # as if applied (no probes)',
   ]
 
   static override args = {
@@ -25,6 +27,7 @@ export default class Path extends NetdiagCommand {
 
   static override flags = {
     ...globalFlags,
+    ...whatIfFlags,
     port: Flags.string({
       description: "A port on PODB to test: a number or a container port name, optionally /tcp or /udp; repeatable or comma-separated (default: PODB's declared container ports, else ICMP only).",
       multiple: true,
@@ -41,7 +44,7 @@ export default class Path extends NetdiagCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Path)
     const {parsePodRef, formatPodRef, parsePortFlags, resolvePortRequests, defaultProbePorts, formatProbePort} = await import('../analysis/path/pod-ref.js')
-    const env = await this.environment(flags)
+    const env = await this.whatIf(await this.environment(flags), flags)
     const refs = [args.podA, args.podB].map((text) => {
       const ref = parsePodRef(text, env.namespace)
       if ('error' in ref) throw badInput(ref.error)

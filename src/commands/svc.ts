@@ -3,6 +3,7 @@ import {Args, Flags} from '../oclif.js'
 import {NetdiagCommand} from '../base-command.js'
 import {badInput} from '../errors.js'
 import {globalFlags} from '../flags.js'
+import {whatIfFlags} from '../what-if.js'
 import {parseServiceRef} from '../object-refs.js'
 
 export default class Svc extends NetdiagCommand {
@@ -17,6 +18,7 @@ export default class Svc extends NetdiagCommand {
     '<%= config.bin %> <%= command.id %> shop/backend --from-pod payments/api-0',
     '<%= config.bin %> <%= command.id %> backend -n shop --no-probe -o json',
     '<%= config.bin %> <%= command.id %> backend -n shop --snapshot cluster.json',
+    '<%= config.bin %> <%= command.id %> backend -n shop --with fixed-service.yaml   # as if applied (no probes)',
   ]
 
   static override args = {
@@ -25,6 +27,7 @@ export default class Svc extends NetdiagCommand {
 
   static override flags = {
     ...globalFlags,
+    ...whatIfFlags,
     port: Flags.string({description: 'Only this Service port (name or number; default: every port).'}),
     'from-pod': Flags.string({description: "The client pod (NAME in the Service's namespace, NAMESPACE/NAME or pod/NAME): probes run in an ephemeral container added to it (which cannot be removed), policies are evaluated with its labels."}),
     'cluster-domain': Flags.string({description: "The cluster domain (default: from the probe pod's resolv.conf, else cluster.local)."}),
@@ -34,7 +37,7 @@ export default class Svc extends NetdiagCommand {
     const {args, flags} = await this.parse(Svc)
     const ref = parseServiceRef(args.name, flags.namespace)
     const name = ref.name
-    const env = await this.environment(flags)
+    const env = await this.whatIf(await this.environment(flags), flags)
     const namespace = ref.namespace ?? env.namespace
     await this.requireNamespace(env, namespace)
     const client = flags['from-pod'] ? await this.requirePod(env, flags['from-pod'], namespace) : undefined

@@ -1,6 +1,8 @@
 import type {ClusterInfo} from '../cluster/types.js'
 import type {Diagnosis, OverallStatus} from '../engine/diagnose.js'
 import type {CheckOutcome} from '../engine/types.js'
+import type {ScanFinding} from '../analysis/scan/findings.js'
+import type {FindingChange, VerdictFlip} from '../analysis/whatif/diff.js'
 
 export const REPORT_API_VERSION = 'netdiag/v1'
 
@@ -19,6 +21,26 @@ export interface Report {
   status: OverallStatus
   checks: Array<CheckOutcome & {objects: NonNullable<CheckOutcome['objects']>; details: NonNullable<CheckOutcome['details']>}>
   diagnosis: Diagnosis
+  /** `scan` only: the findings (and, with --with, what the what-if changes). */
+  scan?: ScanSection
+}
+
+/** The `scan` part of the report (schema/report.schema.json: definitions.scan). */
+export interface ScanSection {
+  scope: {namespaces: 'all' | string[]}
+  scanned: Record<string, number>
+  counts: {fail: number; warn: number; ignored: number}
+  findings: ScanFinding[]
+  whatIf?: {
+    applied: string[]
+    deleted: string[]
+    notAnalysed: string[]
+    flips: VerdictFlip[]
+    findings: FindingChange[]
+    regressions: number
+    flowsEvaluated: number
+    truncated: boolean
+  }
 }
 
 export function buildReport(input: Omit<Report, 'apiVersion' | 'kind' | 'checks'> & {checks: CheckOutcome[]}): Report {
@@ -46,5 +68,6 @@ export function buildReport(input: Omit<Report, 'apiVersion' | 'kind' | 'checks'
       durationMs: c.durationMs,
     })),
     diagnosis: input.diagnosis,
+    ...(input.scan ? {scan: input.scan} : {}),
   }
 }

@@ -155,13 +155,14 @@ function sourceGroups(clients: Pod[], target: DnsTarget): SourceGroup[] {
   const groups = new Map<string, SourceGroup>()
   for (const pod of clients) {
     if (pod.spec?.hostNetwork) continue
+    if (target.existingPodsOnly && (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed')) continue
     const labels = pod.metadata?.labels ?? {}
     const key = JSON.stringify(Object.entries(labels).sort())
     const existing = groups.get(key)
     if (existing) existing.count++
     else groups.set(key, {label: target.fromPod ? `pod ${target.namespace}/${pod.metadata?.name}` : `pods in ${target.namespace} with ${formatLabels(labels) || 'no labels'}`, pod, count: 1})
   }
-  if (!target.fromPod) {
+  if (!target.fromPod && !target.existingPodsOnly) {
     const debugPod: Pod = {metadata: {name: 'netdiag-debug-pod', namespace: target.namespace, labels: {[MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [ROLE_LABEL]: 'netdiag-probe'}}, spec: {containers: []}}
     groups.set('debug', {label: `new pods in ${target.namespace} (such as netdiag's debug pod)`, pod: debugPod, count: 1})
   }

@@ -7,6 +7,8 @@ export interface DnsTarget {
   externalName?: string
   /** --cluster-domain, else what the Corefile or resolv.conf says, else cluster.local. */
   clusterDomain?: string
+  /** scan: judge only the pods that exist, not the debug pod a probe run would add. */
+  existingPodsOnly?: boolean
 }
 
 export const DNS_NAMESPACE = 'kube-system'
