@@ -11,10 +11,11 @@ cd "$(dirname "$0")/../.."
 started=$(date +%s)
 times=()
 timed() { # name command...
-  local t0 rc=0
+  local name=$1 t0 rc=0
+  shift
   t0=$(date +%s)
   "$@" || rc=$?
-  times+=("$(printf 'e2e %-22s %5ss%s' "$1" "$(( $(date +%s) - t0 ))" "$([[ $rc == 0 ]] || echo " (exit $rc)")")")
+  times+=("$(printf 'e2e %-22s %5ss%s' "$name" "$(( $(date +%s) - t0 ))" "$([[ $rc == 0 ]] || echo " (exit $rc)")")")
   return $rc
 }
 owned=0
