@@ -98,7 +98,7 @@ describe('kubectl netdiag dns: the DNS server (nock)', () => {
     const check = r.check('dns.nodelocal')
     assert.equal(check.status, 'pass')
     assert.equal(check.summary, 'NodeLocal DNSCache kube-system/node-local-dns answers on 169.254.20.10 (-localip on node-cache), ready on 3/3 nodes')
-    assert.deepEqual(check.details, {installed: true, localIP: '169.254.20.10', localIPSource: '-localip on node-cache', desired: 3, ready: 3, unavailable: 0, nodesWithoutCache: []})
+    assert.deepEqual(check.details, {installed: true, daemonSet: 'node-local-dns', localIP: '169.254.20.10', localIPSource: '-localip on node-cache', desired: 3, ready: 3, unavailable: 0, nodesWithoutCache: []})
   })
 
   it('NodeLocal DNSCache whose DaemonSet skips a node (ready = desired): a warning naming that node', async () => {

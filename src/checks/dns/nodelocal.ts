@@ -28,7 +28,7 @@ export const nodeLocalDnsCheck: Check<DnsTarget> = {
     const ready = ds.status?.numberReady ?? 0
     const [nodes, cachePods] = await Promise.all([view.listNodes().catch(() => undefined as Node[] | undefined), view.listPods(DNS_NAMESPACE, {labelSelector: NODELOCAL_SELECTOR}).catch(() => undefined as Pod[] | undefined)])
     const uncovered = nodes && cachePods ? nodesWithoutCache(nodes, cachePods) : undefined
-    const details = {installed: true, ...(address.ip ? {localIP: address.ip} : {}), localIPSource: address.source, desired, ready, unavailable: ds.status?.numberUnavailable ?? 0, ...(uncovered ? {nodesWithoutCache: uncovered} : {})}
+    const details = {installed: true, daemonSet: ref.name, ...(address.ip ? {localIP: address.ip} : {}), localIPSource: address.source, desired, ready, unavailable: ds.status?.numberUnavailable ?? 0, ...(uncovered ? {nodesWithoutCache: uncovered} : {})}
     if (ready < desired) {
       return {
         status: 'fail',

@@ -17,7 +17,7 @@ export const probeResolvConfCheck: Check<DnsTarget> = {
     if (exec.exitCode !== 0) return {status: 'error', summary: `cannot read /etc/resolv.conf in ${runner.description}: ${exec.stderr.trim() || `exit ${exec.exitCode}`}`}
     const actual = parseResolvConf(exec.stdout)
     const podConfig = ctx.result('dns.pod-config')?.details as {expected: ExpectedResolvConf; clusterDomain: string}
-    const nodeLocal = ctx.result('dns.nodelocal')?.details as {installed?: boolean; localIP?: string; nodesWithoutCache?: string[]} | undefined
+    const nodeLocal = ctx.result('dns.nodelocal')?.details as {installed?: boolean; daemonSet?: string; localIP?: string; nodesWithoutCache?: string[]} | undefined
     let expected = podConfig.expected
     // With NodeLocal DNSCache in IPVS mode the kubelet hands pods the link-local address instead.
     if (nodeLocal?.installed && nodeLocal.localIP && actual.nameservers[0] === nodeLocal.localIP) expected = {...expected, nameservers: [nodeLocal.localIP]}
@@ -26,7 +26,7 @@ export const probeResolvConfCheck: Check<DnsTarget> = {
     if (orphaned) return orphanedCacheAddress(ctx.target, runner, orphaned, exec.stdout, line)
     const node = runner.details.node as string | undefined
     if (nodeLocal?.localIP && actual.nameservers[0] === nodeLocal.localIP && node && nodeLocal.nodesWithoutCache?.includes(node)) {
-      return cacheMissingOnNode(ctx.target, runner, node, nodeLocal.localIP, exec.stdout, line)
+      return cacheMissingOnNode(ctx.target, runner, node, {ip: nodeLocal.localIP, daemonSet: nodeLocal.daemonSet ?? 'node-local-dns'}, exec.stdout, line)
     }
     const findings = checkResolvConf(actual, expected, podConfig.clusterDomain)
     const worst = findings.find((f) => f.severity === 'fail') ?? findings.find((f) => f.severity === 'warn')
@@ -42,14 +42,15 @@ function isLinkLocal(ip: string): boolean {
 }
 
 /** The pod sends its queries to the cache's address on a node where no cache pod is ready: nothing answers there. */
-function cacheMissingOnNode(target: DnsTarget, runner: ProbeRunner, node: string, address: string, resolvConf: string, line: string): CheckResult {
+function cacheMissingOnNode(target: DnsTarget, runner: ProbeRunner, node: string, cache: {ip: string; daemonSet: string}, resolvConf: string, line: string): CheckResult {
+  const address = cache.ip
   const who = target.fromPod ? `pod ${target.namespace}/${target.fromPod}` : `${runner.description}`
   return {
     status: 'fail',
     summary: `${who} on ${node} sends DNS to ${address} (NodeLocal DNSCache), but no node-local-dns pod is ready on ${node}: nothing answers there (${line})`,
-    objects: [{kind: 'Node', name: node}, {kind: 'DaemonSet', namespace: DNS_NAMESPACE, name: 'node-local-dns'}],
+    objects: [{kind: 'Node', name: node}, {kind: 'DaemonSet', namespace: DNS_NAMESPACE, name: cache.daemonSet}],
     details: {resolvConf: resolvConf.trim(), nameserver: address, node, explains: ['dns.probe.internal', 'dns.probe.search', 'dns.probe.external', 'dns.probe.latency']},
-    remediation: `kubectl -n ${DNS_NAMESPACE} get pods -l k8s-app=node-local-dns -o wide --field-selector spec.nodeName=${node}; kubectl -n ${DNS_NAMESPACE} describe ds node-local-dns   # nodeSelector, affinity, tolerations`,
+    remediation: `kubectl -n ${DNS_NAMESPACE} get pods -l k8s-app=node-local-dns -o wide --field-selector spec.nodeName=${node}; kubectl -n ${DNS_NAMESPACE} describe ds ${cache.daemonSet}   # nodeSelector, affinity, tolerations`,
   }
 }
 
