@@ -33,6 +33,9 @@ function q(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`
 }
 
+/** The most bytes one section prints by default (a CNI file, a rule listing): a longer one is cut there. */
+export const NODE_PROBE_MAX_BYTES = 262144
+
 export interface NodeScriptOptions {
   /** Unguessable per run ([A-Za-z0-9]{8,}). */
   nonce: string
@@ -49,7 +52,7 @@ export function nodeProbeScript(options: NodeScriptOptions): string {
   if (!/^[A-Za-z0-9]{8,}$/.test(options.nonce)) throw new Error('nodeProbeScript: nonce must be 8+ letters or digits')
   const host = options.hostRoot ?? '/host'
   const proc = options.procRoot ?? '/proc'
-  const max = options.maxFileBytes ?? 262144
+  const max = options.maxFileBytes ?? NODE_PROBE_MAX_BYTES
   const lines = [
     `M=${q(`${MARKER} ${options.nonce}`)}`,
     `b() { printf '\\n%s BEGIN %s %s\\n' "$M" "$1" "$2"; }`,
@@ -72,6 +75,9 @@ export function nodeProbeScript(options: NodeScriptOptions): string {
     `for t in iptables-legacy-save iptables-nft-save iptables-save; do have "$t" || continue; b iptables-rules "$t"; { "$t" -t filter; "$t" -t nat; } 2>/dev/null | grep -E '^([*:]|-A )' | grep -v -E '^-A KUBE-(SEP|SVC|SVL|EXT|FW)-' | head -c ${max}; e iptables-rules $?; done`,
     `if have nft; then b nft; nft list tables 2>&1; e nft $?; fi`,
     `if have ipvsadm; then b ipvs; ipvsadm -Ln 2>&1; e ipvs $?; fi`,
+    // kube-proxy's per-Service entries, in the rules of each mode (see analysis/node/service-rules)
+    `if have nft; then for f in ip ip6; do for m in service-ips no-endpoint-services; do b nft-map "$f $m"; o=$(nft list map $f kube-proxy $m 2>&1); r=$?; printf '%s' "$o" | head -c ${max}; e nft-map $r; done; done; fi`,
+    `for t in iptables-legacy-save iptables-nft-save iptables-save; do have "$t" || continue; b iptables-services "$t"; { "$t" -t nat; "$t" -t filter; } 2>/dev/null | grep -E '^-A KUBE-SERVICES ' | head -c ${max}; e iptables-services 0; done`,
     // host-local keeps allocations in <dataDir>/<network>/<ip>; dataDir is set in the CNI config or defaults.
     `ipd=$(cat "$H$cnid"/* 2>/dev/null | grep -o '"dataDir"[[:space:]]*:[[:space:]]*"[^"]*"' | cut -d'"' -f4 | tr '\\n' ' ')`,
     `for r in $ipd ${HOST_LOCAL_DATA_DIR}; do for d in "$H$r"/*/; do [ -d "$d" ] || continue; n="\${d%/}"; b ipam-allocations "\${n##*/}"; ls -1 "$d"; e ipam-allocations $?; done; done`,
@@ -173,7 +179,11 @@ export interface NodeFacts {
   iptablesRules: Record<string, string>
   nftTables?: string[]
   /** undefined when ipvsadm is missing; `available: false` when the kernel has no IPVS. */
-  ipvs?: {available: boolean; services: number; error?: string}
+  ipvs?: {available: boolean; services: number; error?: string; listing?: string}
+  /** `nft list map <family> kube-proxy <map>` per `<family> <map>` (`ip service-ips`), with its exit code. */
+  nftServiceMaps: Record<string, {rc?: number; body: string}>
+  /** KUBE-SERVICES rules (nat and filter) per iptables variant. */
+  iptablesServices: Record<string, string>
   /** host-local allocations per network (/var/lib/cni/networks/<network>/<ip>). */
   ipamAllocations: Record<string, string[]>
   /** Sections that failed in a way worth reporting ("iptables-save: not found"). */
@@ -203,6 +213,8 @@ export function readNodeFacts(sections: readonly ScriptSection[]): NodeFacts {
     kubeProxy: {},
     iptablesKubeServices: {},
     iptablesRules: {},
+    nftServiceMaps: {},
+    iptablesServices: {},
     ipamAllocations: {},
     problems: [],
   }
@@ -276,8 +288,14 @@ export function readNodeFacts(sections: readonly ScriptSection[]): NodeFacts {
       case 'ipvs':
         facts.ipvs =
           s.rc === 0
-            ? {available: true, services: s.body.split('\n').filter((l) => /^(TCP|UDP|SCTP|FWM)\s/.test(l)).length}
+            ? {available: true, services: s.body.split('\n').filter((l) => /^(TCP|UDP|SCTP|FWM)\s/.test(l)).length, listing: s.body}
             : {available: false, services: 0, error: s.body.trim().split('\n')[0]}
+        break
+      case 'nft-map':
+        facts.nftServiceMaps[s.name] = {rc: s.rc, body: s.body}
+        break
+      case 'iptables-services':
+        facts.iptablesServices[s.name] = s.body
         break
       case 'ipam-allocations':
         facts.ipamAllocations[s.name] = s.body.split('\n').map((l) => l.trim()).filter((l) => IP_FILE.test(l))

@@ -80,11 +80,11 @@ for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^(cni-[0-9a-
 done
 
 # 5. links
-for l in cni0 netdiag-n2; do ip link delete "$l" 2>/dev/null || true; done
+for l in cni0 netdiag-n2 "$FLANNEL_VXLAN_DEV"; do ip link delete "$l" 2>/dev/null || true; done
 for l in $(ip -o link show master cni0 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
   ip link delete "$l" 2>/dev/null || true
 done
-for a in "$NODE_IP/32" "$UPSTREAM_DNS_IP/32"; do ip addr del "$a" dev lo 2>/dev/null || true; done
+for a in "$NODE_IP/32" "$UPSTREAM_DNS_IP/32" "$NODELOCAL_IP/32"; do ip addr del "$a" dev lo 2>/dev/null || true; done
 
 # 6. iptables: drop every chain and rule of kube-proxy, kubelet, CNI,
 # kube-router and our guard; keep everything else
@@ -92,11 +92,13 @@ clean_tables() { # iptables|ip6tables
   command -v "$1-save" >/dev/null || return 0
   local saved
   saved=$("$1-save" 2>/dev/null) || return 0
-  grep -qE 'KUBE-|CNI-|NETDIAG-' <<<"$saved" || return 0
-  awk '
-    /^:(KUBE-|CNI-|NETDIAG-)/ {next}
-    /^-A (KUBE-|CNI-|NETDIAG-)/ {next}
-    /^-A / && /-[jg] (KUBE-|CNI-|NETDIAG-)/ {next}
+  grep -qE "KUBE-|CNI-|NETDIAG-|FLANNEL-|$NODELOCAL_IP" <<<"$saved" || return 0
+  # (FLANNEL-: flannel mode's chains; rules naming the NodeLocal DNSCache address: its NOTRACK/ACCEPT rules)
+  awk -v nodelocal="$NODELOCAL_IP" '
+    /^:(KUBE-|CNI-|NETDIAG-|FLANNEL-)/ {next}
+    /^-A (KUBE-|CNI-|NETDIAG-|FLANNEL-)/ {next}
+    /^-A / && /-[jg] (KUBE-|CNI-|NETDIAG-|FLANNEL-)/ {next}
+    /^-A / && index($0, nodelocal "/32") {next}
     {print}' <<<"$saved" | "$1-restore" 2>/dev/null || log "warning: $1-restore failed"
   log "removed $1 rules"
 }

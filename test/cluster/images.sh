@@ -83,7 +83,7 @@ make_probe_rootfs() { # dir
 }
 
 images_key() {
-  { echo "$BIN"; dpkg-query -W "${PROBE_PKGS[@]}" 2>/dev/null; sha256sum "$CLUSTER_SRC/images.sh"; } | sha256sum | cut -c1-16
+  { echo "$BIN"; [[ -z ${FLANNEL_BIN:-} ]] || echo "$FLANNEL_BIN"; dpkg-query -W "${PROBE_PKGS[@]}" 2>/dev/null; sha256sum "$CLUSTER_SRC/images.sh"; } | sha256sum | cut -c1-16
 }
 
 build_images() {
@@ -117,6 +117,11 @@ build_images() {
       ln -sf kube "$t/probe/usr/local/bin/$b"
     done
     "$oci" --rootfs "$t/probe" --out "$dir/kube.tar" --name "$KUBE_IMAGE" --name "$NETPOL_IMAGE" --entrypoint '["/usr/local/bin/kube"]' >/dev/null
+    # flannel mode only: probe tools (iptables, sh for the CNI config writer) + flanneld
+    if [[ -n ${FLANNEL_BIN:-} ]]; then
+      cp "$FLANNEL_BIN" "$t/probe/usr/local/bin/flanneld"
+      "$oci" --rootfs "$t/probe" --out "$dir/flannel.tar" --name "$FLANNEL_IMAGE" --entrypoint '["/usr/local/bin/flanneld"]' >/dev/null
+    fi
     rm -rf "$t"
     touch "$dir/done"
   fi
@@ -124,15 +129,22 @@ build_images() {
   IMAGES_DIR=$dir
 }
 
+# the archive names (without .tar) of this mode's images
+image_archives() {
+  printf '%s\n' pause web coredns probe kube
+  [[ -z ${FLANNEL_BIN:-} ]] || echo flannel
+}
+
 import_images() {
   local f have
   have=$(ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls -q 2>/dev/null || true)
   if grep -qxF "$PAUSE_IMAGE" <<<"$have" && grep -qxF "$PROBE_ALIAS" <<<"$have" && grep -qxF "$KUBE_IMAGE" <<<"$have" \
-     && grep -qxF "$WEB_IMAGE" <<<"$have" && grep -qxF "$COREDNS_IMAGE" <<<"$have" && grep -qxF "$NETPOL_IMAGE" <<<"$have" && [[ -f $RUN/images.key && $(cat "$RUN/images.key") == "$IMAGES_DIR" ]]; then
+     && grep -qxF "$WEB_IMAGE" <<<"$have" && grep -qxF "$COREDNS_IMAGE" <<<"$have" && grep -qxF "$NETPOL_IMAGE" <<<"$have" \
+     && { [[ -z ${FLANNEL_BIN:-} ]] || grep -qxF "$FLANNEL_IMAGE" <<<"$have"; } && [[ -f $RUN/images.key && $(cat "$RUN/images.key") == "$IMAGES_DIR" ]]; then
     log "images: already imported"
     return
   fi
-  for f in pause web coredns probe kube; do
+  for f in $(image_archives); do
     ctr -a "$CONTAINERD_SOCK" -n k8s.io images import "$IMAGES_DIR/$f.tar" >>"$LOGS/images.log" 2>&1 \
       || { tail_log images; die "importing image $f failed"; }
   done

@@ -48,6 +48,50 @@ KNP_VERSION=v0.7.0
 # NetworkPolicy enforcement (kube-network-policies DaemonSet); 0 disables it
 NETDIAG_NETPOL=${NETDIAG_NETPOL:-1}
 
+# Cluster modes (README "Modes"); the defaults are the cluster everyone else's e2e expects.
+# pod network: bridge (CNI bridge plugin, host routes) or flannel (flanneld, VXLAN between the nodes)
+NETDIAG_CNI=${NETDIAG_CNI:-bridge}
+# kube-proxy mode: iptables, nftables; ipvs is refused when the kernel has no IP_VS
+NETDIAG_PROXY_MODE=${NETDIAG_PROXY_MODE:-iptables}
+# NodeLocal DNSCache: 1 runs it (hostNetwork DaemonSet node-local-dns on $NODELOCAL_IP) and points the kubelets' clusterDNS at it
+NETDIAG_NODELOCAL=${NETDIAG_NODELOCAL:-0}
+# ipv4 only; dual is refused (not built yet, see README)
+NETDIAG_IP_FAMILY=${NETDIAG_IP_FAMILY:-ipv4}
+FLANNEL_VERSION=v0.28.10
+# the module zip's hash (go mod download -json): GOSUMDB is off, so this is the check
+FLANNEL_SUM=h1:jt+uW6XVV01MBb3YFahG7Ue9UE3W6zlNlJMf3JtdcXI=
+FLANNEL_IMAGE=localhost/flannel:dev
+# flannel's VXLAN port on Linux and its device
+FLANNEL_VXLAN_DEV=flannel.1
+# NodeLocal DNSCache's address: not the upstream's default 169.254.20.10 (the stub upstream resolver holds it
+# here), kubespray's default instead
+NODELOCAL_IP=169.254.25.10
+
+mode_string() { echo "cni=$NETDIAG_CNI proxy=$NETDIAG_PROXY_MODE nodelocal=$NETDIAG_NODELOCAL family=$NETDIAG_IP_FAMILY netpol=$NETDIAG_NETPOL nodes=$NETDIAG_NODES"; }
+
+kernel_has() { # CONFIG_X: y or m in the running kernel's config (unknown config: assume present)
+  [[ -r /proc/config.gz ]] || return 0
+  zgrep -qE "^$1=(y|m)$" /proc/config.gz
+}
+
+# Refuses a mode this machine cannot run, with the reason.
+check_modes() {
+  case $NETDIAG_CNI in bridge | flannel) ;; *) die "NETDIAG_CNI=$NETDIAG_CNI: bridge or flannel" ;; esac
+  case $NETDIAG_PROXY_MODE in
+    iptables) ;;
+    nftables) kernel_has CONFIG_NF_TABLES || die "NETDIAG_PROXY_MODE=nftables: this kernel has no CONFIG_NF_TABLES" ;;
+    ipvs) kernel_has CONFIG_IP_VS || die "NETDIAG_PROXY_MODE=ipvs: this kernel has no IPVS (CONFIG_IP_VS is not set in /proc/config.gz and modules cannot be loaded), so kube-proxy's ipvs mode cannot run here" ;;
+    *) die "NETDIAG_PROXY_MODE=$NETDIAG_PROXY_MODE: iptables, nftables or ipvs" ;;
+  esac
+  [[ $NETDIAG_CNI != flannel ]] || kernel_has CONFIG_VXLAN || die "NETDIAG_CNI=flannel: this kernel has no CONFIG_VXLAN"
+  case $NETDIAG_NODELOCAL in 0 | 1) ;; *) die "NETDIAG_NODELOCAL=$NETDIAG_NODELOCAL: 0 or 1" ;; esac
+  case $NETDIAG_IP_FAMILY in
+    ipv4) ;;
+    dual) die "NETDIAG_IP_FAMILY=dual: not built yet (see test/cluster/README.md, Modes)" ;;
+    *) die "NETDIAG_IP_FAMILY=$NETDIAG_IP_FAMILY: ipv4 or dual" ;;
+  esac
+}
+
 export GOTOOLCHAIN=local
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod -buildvcs=false"
 # go.sum (committed) pins every module; some old versions are absent from
@@ -135,4 +179,34 @@ build_all() {
   # keep only the current build
   find "$CACHE/bin" -mindepth 1 -maxdepth 1 ! -name "$key" ! -name current -exec rm -rf {} +
   BIN="$out"
+}
+
+# flanneld from the Go module proxy, built in its own module (its client-go is newer than Kubernetes 1.32's).
+# Two backends are left out of its main.go: tencentvpc (the proxy refuses its tencentcloud SDK: 403) and udp
+# (needs cgo). VXLAN, host-gw, ipip, wireguard, ipsec and extension stay. No flannel CNI plugin either
+# (github.com/flannel-io/cni-plugin: 403): the DaemonSet writes the bridge conflist that plugin would delegate
+# to, from flanneld's subnet.env (see manifests/flannel.yaml).
+build_flannel() {
+  local key out src info
+  key="$FLANNEL_VERSION"
+  out="$CACHE/flannel/$key"
+  if [[ -x $out/flanneld ]]; then
+    log "build: flanneld cached ($out)"
+  else
+    log "build: flanneld $FLANNEL_VERSION (log: $LOGS/build.log)"
+    info=$(cd /tmp && go mod download -json "github.com/flannel-io/flannel@$FLANNEL_VERSION" 2>>"$LOGS/build.log") \
+      || { tail_log build; die "go mod download flannel failed"; }
+    grep -qF "\"Sum\": \"$FLANNEL_SUM\"" <<<"$info" || die "flannel $FLANNEL_VERSION: module hash is not $FLANNEL_SUM"
+    src="$out.src"
+    rm -rf "$src" "$out"; mkdir -p "$out"
+    cp -r "$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$info")" "$src"
+    chmod -R u+w "$src"
+    sed -i -e '/pkg\/backend\/tencentvpc"/d' -e '/pkg\/backend\/udp"/d' "$src/main.go"
+    (cd "$src" && set -x && go build -trimpath -ldflags "-s -w -X github.com/flannel-io/flannel/pkg/version.Version=$FLANNEL_VERSION" -o "$out/flanneld.tmp" .) \
+      >>"$LOGS/build.log" 2>&1 || { tail_log build; die "flanneld build failed (see $LOGS/build.log)"; }
+    mv "$out/flanneld.tmp" "$out/flanneld"
+    rm -rf "$src"
+  fi
+  find "$CACHE/flannel" -mindepth 1 -maxdepth 1 ! -name "$key" -exec rm -rf {} +
+  FLANNEL_BIN="$out/flanneld"
 }

@@ -12,10 +12,12 @@ install_file() {
   if cmp -s "$tmp" "$dest"; then rm -f "$tmp"; else mv -f "$tmp" "$dest"; fi
 }
 
-# write_cni_conf DIR SUBNET
+# write_cni_conf DIR SUBNET (flannel mode: only removes the bridge conflist; kube-flannel-ds writes its own)
 write_cni_conf() {
   local dir=$1 subnet=$2
   mkdir -p "$dir/net.d"
+  if [[ $NETDIAG_CNI == flannel ]]; then rm -f "$dir/net.d/10-netdiag-bridge.conflist"; return; fi
+  rm -f "$dir/net.d/10-flannel.conflist"
   install_file "$dir/net.d/10-netdiag-bridge.conflist" <<EOF
 {
   "cniVersion": "0.4.0",
@@ -115,7 +117,7 @@ cgroupRoot: $cgroot
 # cgroup v1 host (no systemd): allowed with this in 1.32
 failCgroupV1: false
 clusterDomain: $CLUSTER_DOMAIN
-clusterDNS: [$DNS_SVC_IP]
+clusterDNS: [$([[ $NETDIAG_NODELOCAL == 1 ]] && echo "$NODELOCAL_IP" || echo "$DNS_SVC_IP")]
 containerRuntimeEndpoint: unix://$sock
 resolvConf: $RUN/resolv.conf
 podLogsDir: $logs
@@ -167,7 +169,9 @@ node2_network() {
   n2 ip addr replace "$NODE2_IP/24" dev eth0
   n2 ip link set eth0 up
   n2 ip route replace default via "$NODE2_GW"
-  ip route replace "$NODE2_POD_CIDR" via "$NODE2_IP"
+  # flannel routes the pod subnets over its VXLAN device itself
+  if [[ $NETDIAG_CNI == flannel ]]; then ip route del "$NODE2_POD_CIDR" via "$NODE2_IP" 2>/dev/null || true
+  else ip route replace "$NODE2_POD_CIDR" via "$NODE2_IP"; fi
   n2 sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'
   n2 sh -c 'for f in /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables; do [ -f $f ] && echo 1 >$f; done; true'
   nomasq_rules n2

@@ -50,7 +50,14 @@ if [[ -f $KUBECONFIG_ADMIN ]]; then
   if kc -n kube-system get ds kube-network-policies >/dev/null 2>&1; then
     kcheck kube-network-policies ready_all ds/kube-network-policies
   fi
+  if kc -n kube-system get ds node-local-dns >/dev/null 2>&1; then
+    kcheck node-local-dns ready_all ds/node-local-dns
+  fi
+  if kc -n kube-flannel get ds kube-flannel-ds >/dev/null 2>&1; then
+    kcheck kube-flannel-ds kc -n kube-flannel wait --for=jsonpath='{.status.numberReady}'="$(kc -n kube-flannel get ds kube-flannel-ds -o jsonpath='{.status.desiredNumberScheduled}')" ds/kube-flannel-ds --timeout=1s
+  fi
 fi
+[[ -f $RUN/mode ]] && echo "mode: $(cat "$RUN/mode")"
 echo
 echo "kubeconfig: $KUBECONFIG_ADMIN"
 if [[ -f $KUBECONFIG_ADMIN ]]; then

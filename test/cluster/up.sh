@@ -18,6 +18,13 @@ phase_start() { PHASE=$1; PHASE_T=$(date +%s); log "== $1"; }
 phase_end() { TIMES[$PHASE]=$(( $(date +%s) - PHASE_T )); log "== $PHASE done in ${TIMES[$PHASE]}s"; }
 
 mkdir -p "$CACHE" "$RUN/pids" "$LOGS" "$PKI"
+check_modes
+# one mode per cluster life: switching needs down.sh (the CNI, kubelet DNS and kube-proxy state differ)
+if [[ -f $RUN/mode && $(cat "$RUN/mode") != "$(mode_string)" ]] && is_running etcd; then
+  die "the cluster is up in mode '$(cat "$RUN/mode")', not '$(mode_string)': run test/cluster/down.sh first"
+fi
+mode_string >"$RUN/mode"
+log "mode: $(mode_string)"
 
 # --- packages ---------------------------------------------------------------
 phase_start packages
@@ -39,6 +46,7 @@ phase_end
 # --- build --------------------------------------------------------------------
 phase_start build
 build_all
+[[ $NETDIAG_CNI != flannel ]] || build_flannel
 phase_end
 
 phase_start images
@@ -97,6 +105,13 @@ start_proc() { # name cmd...
   done
   eval "setsid nohup \"\$@\" >>\"\$LOGS/\$name.log\" 2>&1 </dev/null$close &"
   echo $! >"$(pidfile "$name")"
+  # until it has exec'd, the child's command line is still bash's (not "ours"): wait_for would call it exited
+  local pid=$! _
+  for _ in $(seq 40); do
+    pid_is_ours "$pid" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
 }
 wait_for() { # name timeout-seconds description cmd...
   local name=$1 timeout=$2 what=$3; shift 3
@@ -173,13 +188,13 @@ if is_running registry && [[ $(cat "$RUN/registry.key" 2>/dev/null) != "$IMAGES_
   rm -rf "$RUN/registry"
 fi
 start_proc registry "$BIN/registry" -addr "$REGISTRY_ADDR" -dir "$RUN/registry" \
-  "$IMAGES_DIR"/{pause,web,coredns,probe,kube}.tar
+  $(image_archives | sed "s|.*|$IMAGES_DIR/&.tar|")
 echo "$IMAGES_DIR" >"$RUN/registry.key"
 wait_for registry 60 "serving" curl -fsS -m 2 "http://$REGISTRY_ADDR/v2/"
 write_registry_hosts
 
 # --- containerd ---------------------------------------------------------------
-write_cni_conf "$RUN/cni" "$POD_CIDR"
+write_cni_conf "$RUN/cni" "$POD_CIDR"  # (flannel mode: its DaemonSet writes the conflist instead)
 write_containerd_conf "$RUN/containerd" "$RUN/cni" "$CONTAINERD_SOCK"
 start_proc containerd containerd --config "$RUN/containerd/config.toml"
 wait_for containerd 60 "socket up" ctr -a "$CONTAINERD_SOCK" version
@@ -227,7 +242,9 @@ render() {
   sed -e "s|@CLUSTER_DOMAIN@|$CLUSTER_DOMAIN|g" -e "s|@DNS_SVC_IP@|$DNS_SVC_IP|g" \
       -e "s|@COREDNS_IMAGE@|$COREDNS_IMAGE|g" -e "s|@KUBE_IMAGE@|$KUBE_IMAGE|g" \
       -e "s|@CLUSTER_CIDR@|$CLUSTER_CIDR|g" -e "s|@NETPOL_IMAGE@|$NETPOL_IMAGE|g" \
-      -e "s|@NODE_IP@|$NODE_IP|g" "$CLUSTER_SRC/manifests/$1"
+      -e "s|@NODE_IP@|$NODE_IP|g" -e "s|@PROXY_MODE@|$NETDIAG_PROXY_MODE|g" -e "s|@FLANNEL_IMAGE@|$FLANNEL_IMAGE|g" \
+      -e "s|@NODELOCAL_IP@|$NODELOCAL_IP|g" -e "s|@UPSTREAM_DNS_IP@|$UPSTREAM_DNS_IP|g" -e "s|@STATE_RUN@|$RUN|g" \
+      -e "s|@NODE2_NAME@|$NODE2_NAME|g" "$CLUSTER_SRC/manifests/$1"
 }
 # AdminNetworkPolicy / BaselineAdminNetworkPolicy CRDs for kube-network-policies, from the
 # sigs.k8s.io/network-policy-api module its build already pins (Go module cache).
@@ -248,10 +265,16 @@ if [[ ${NETDIAG_GATEWAY_API:-1} == 1 ]]; then
 fi
 MANIFESTS=(kube-proxy.yaml coredns.yaml)
 [[ $NETDIAG_NETPOL == 1 ]] && MANIFESTS+=(kube-network-policies.yaml)
+[[ $NETDIAG_CNI == flannel ]] && MANIFESTS+=(flannel.yaml)
+[[ $NETDIAG_NODELOCAL == 1 ]] && MANIFESTS+=(nodelocaldns.yaml)
 for m in "${MANIFESTS[@]}"; do
   render "$m" | K apply -f - >>"$LOGS/apply.log" 2>&1 || { tail_log apply; die "kubectl apply $m failed"; }
 done
 
+if [[ $NETDIAG_CNI == flannel ]]; then
+  wait_for kubelet 180 "flannel on every node" \
+    bash -c "[[ \$(kubectl --kubeconfig '$KUBECONFIG_ADMIN' -n kube-flannel get ds kube-flannel-ds -o jsonpath='{.status.numberReady}') -ge $NETDIAG_NODES ]]"
+fi
 wait_for kubelet 120 "node Ready" K wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s
 if [[ $NETDIAG_NODES -ge 2 ]]; then
   wait_for node2-kubelet 120 "node Ready" K wait --for=condition=Ready "node/$NODE2_NAME" --timeout=5s
@@ -263,6 +286,10 @@ wait_for kubelet 180 "CoreDNS Ready" K -n kube-system rollout status deploy/core
 if [[ $NETDIAG_NETPOL == 1 ]]; then
   wait_for kubelet 120 "kube-network-policies Ready" \
     bash -c "[[ \$(kubectl --kubeconfig '$KUBECONFIG_ADMIN' -n kube-system get ds kube-network-policies -o jsonpath='{.status.numberReady}') -ge $NETDIAG_NODES ]]"
+fi
+if [[ $NETDIAG_NODELOCAL == 1 ]]; then
+  wait_for kubelet 120 "NodeLocal DNSCache on every node" \
+    bash -c "[[ \$(kubectl --kubeconfig '$KUBECONFIG_ADMIN' -n kube-system get ds node-local-dns -o jsonpath='{.status.numberReady}') -ge $NETDIAG_NODES ]]"
 fi
 phase_end
 

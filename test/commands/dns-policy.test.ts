@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {rootCause, runDns} from '../helpers/dns-cluster.js'
-import {flannelDaemonSet, networkPolicyAgentDaemonSet} from '../helpers/path-fixtures.js'
+import {nodeLocalDnsDaemonSet} from '../helpers/dns-fixtures.js'
+import {flannelDaemonSet, kubeProxyDaemonSet, networkPolicyAgentDaemonSet} from '../helpers/path-fixtures.js'
 import {networkPolicy, pod} from '../helpers/svc-fixtures.js'
 import {strictNock} from '../helpers/nock.js'
 
@@ -42,6 +43,32 @@ describe('kubectl netdiag dns: policies and the pod DNS config (nock)', () => {
     assert.match(root.summary, /; namespaceSelector requires name=kube-system but namespace kube-system has labels \{kubernetes\.io\/metadata\.name=kube-system\}/)
     assert.deepEqual(root.objects.map((o: {name: string}) => o.name), ['allow-dns', 'default-deny-egress'])
     assert.match(root.remediation, /kubernetes\.io\/metadata\.name: kube-system/)
+  })
+
+  it('NodeLocal DNSCache with a DNS egress rule that allows kube-dns pods by selector only: the policy and the cache address are named', async () => {
+    // The allow rule kubernetes.io's NetworkPolicy docs suggest for DNS; the cache is node-cache's upstream manifest.
+    const allowDns = networkPolicy('allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{to: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'kube-system'}}, podSelector: {matchLabels: {'k8s-app': 'kube-dns'}}}], ports: [{protocol: 'UDP', port: 53}, {protocol: 'TCP', port: 53}]}],
+    })
+    const r = await runDns({policies: [allowDns], cniDaemonSets: ENFORCED, kubeSystemDaemonSets: [kubeProxyDaemonSet(), nodeLocalDnsDaemonSet()]})
+    const check = r.check('dns.policy')
+    assert.equal(check.status, 'warn', JSON.stringify(check))
+    assert.match(check.summary, /^pods in shop with \{app=backend, pod-template-hash=6d8f7b9c4\} may reach CoreDNS pods, but NodeLocal DNSCache answers their lookups on 169\.254\.20\.10, and shop\/allow-dns does not allow egress 53\/UDP and 53\/TCP there/)
+    assert.deepEqual(check.objects, [{kind: 'NetworkPolicy', namespace: 'shop', name: 'allow-dns'}])
+    assert.match(check.remediation, /ipBlock: \{cidr: 169\.254\.20\.10\/32\}/)
+    assert.deepEqual(check.details.explains, ['dns.probe.internal', 'dns.probe.search', 'dns.probe.external', 'dns.probe.latency'])
+  })
+
+  it('NodeLocal DNSCache and a DNS egress rule that also allows its address (ipBlock): no warning', async () => {
+    const allowDns = networkPolicy('allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{to: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'kube-system'}}, podSelector: {matchLabels: {'k8s-app': 'kube-dns'}}}, {ipBlock: {cidr: '169.254.20.10/32'}}], ports: [{protocol: 'UDP', port: 53}, {protocol: 'TCP', port: 53}]}],
+    })
+    const r = await runDns({policies: [allowDns], cniDaemonSets: ENFORCED, kubeSystemDaemonSets: [kubeProxyDaemonSet(), nodeLocalDnsDaemonSet()]})
+    assert.equal(r.check('dns.policy').status, 'pass', JSON.stringify(r.check('dns.policy')))
   })
 
   it('policies with flannel alone (nothing enforces them): a warning that they are decorative, not a failure; exit 0', async () => {

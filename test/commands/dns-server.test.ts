@@ -3,8 +3,8 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {rootCause, runDns} from '../helpers/dns-cluster.js'
-import {KUBEADM_COREFILE, LOOP_LOG, corednsConfigMap, corednsDeployment, corednsPod, kubeDnsService, kubeDnsSlice, nodeLocalDnsDaemonSet} from '../helpers/dns-fixtures.js'
-import {kubeProxyDaemonSet} from '../helpers/path-fixtures.js'
+import {KUBEADM_COREFILE, LOOP_LOG, corednsConfigMap, corednsDeployment, corednsPod, kubeDnsService, kubeDnsSlice, nodeLocalDnsDaemonSet, nodeLocalDnsPod} from '../helpers/dns-fixtures.js'
+import {kindNodes, kubeProxyDaemonSet} from '../helpers/path-fixtures.js'
 import {strictNock} from '../helpers/nock.js'
 
 const API_CHECKS = ['dns.pods', 'dns.service', 'dns.endpoints', 'dns.corefile', 'dns.logs', 'dns.nodelocal', 'dns.policy', 'dns.policy-enforcement', 'dns.pod-config']
@@ -97,8 +97,17 @@ describe('kubectl netdiag dns: the DNS server (nock)', () => {
     assert.equal(r.exitCode, 0, r.stderr)
     const check = r.check('dns.nodelocal')
     assert.equal(check.status, 'pass')
-    assert.equal(check.summary, 'NodeLocal DNSCache kube-system/node-local-dns answers on 169.254.20.10, ready on 3/3 nodes')
-    assert.deepEqual(check.details, {installed: true, localIP: '169.254.20.10', desired: 3, ready: 3, unavailable: 0})
+    assert.equal(check.summary, 'NodeLocal DNSCache kube-system/node-local-dns answers on 169.254.20.10 (-localip on node-cache), ready on 3/3 nodes')
+    assert.deepEqual(check.details, {installed: true, daemonSet: 'node-local-dns', localIP: '169.254.20.10', localIPSource: '-localip on node-cache', desired: 3, ready: 3, unavailable: 0, nodesWithoutCache: []})
+  })
+
+  it('NodeLocal DNSCache whose DaemonSet skips a node (ready = desired): a warning naming that node', async () => {
+    const nodes = kindNodes().map((n) => n.metadata!.name!)
+    const r = await runDns({kubeSystemDaemonSets: [kubeProxyDaemonSet(), nodeLocalDnsDaemonSet({desired: 2})], nodeLocalPods: nodes.slice(0, 2).map((n) => nodeLocalDnsPod(n))})
+    const check = r.check('dns.nodelocal')
+    assert.equal(check.status, 'warn', JSON.stringify(check))
+    assert.equal(check.summary, `NodeLocal DNSCache kube-system/node-local-dns has no ready pod on ${nodes[2]} (ready on 2/2 scheduled): pods there whose nameserver is 169.254.20.10 get no answer`)
+    assert.deepEqual(check.objects, [{kind: 'DaemonSet', namespace: 'kube-system', name: 'node-local-dns'}, {kind: 'Node', name: nodes[2]}])
   })
 
   it('NodeLocal DNSCache not ready on one node: root cause, with the nodes to look at', async () => {

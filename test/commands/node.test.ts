@@ -114,6 +114,7 @@ describe('kubectl netdiag node (nock)', () => {
       'node.probe.cni': 'skip',
       'node.probe.mtu': 'skip',
       'node.probe.kube-proxy': 'skip',
+      'node.probe.service-rules': 'skip',
       'node.probe.kernel': 'skip',
       'node.probe.firewall': 'skip',
       'node.probe.ipam': 'skip',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 
 import type {ConfigMap, DaemonSet, Deployment, EndpointSlice, NetworkPolicy, Pod, Service} from '../../src/cluster/types.js'
 import {forbiddenStatus, notFoundStatus} from './api-status.js'
-import {COREDNS_PODS, HEALTHY_LOG, corednsConfigMap, corednsDeployment, corednsPod, kubeDnsService, kubeDnsSlice} from './dns-fixtures.js'
+import {COREDNS_PODS, HEALTHY_LOG, corednsConfigMap, corednsDeployment, corednsPod, kubeDnsService, kubeDnsSlice, nodeLocalDnsPod} from './dns-fixtures.js'
 import {TEST_SERVER, writeKubeconfig} from './kubeconfig.js'
 import {flannelDaemonSet, kindNodes, kubeProxyDaemonSet} from './path-fixtures.js'
 import {run} from './run.js'
@@ -51,6 +51,8 @@ export interface DnsCluster {
   /** --from-pod: the pod, fetched by name instead of listing the namespace. */
   fromPod?: Pod
   deny?: (a: Attributes) => boolean
+  /** node-local-dns pods, listed when kubeSystemDaemonSets holds its DaemonSet (default: one ready per node). */
+  nodeLocalPods?: Pod[]
 }
 
 // Distinct permissions the dns plan needs with --no-probe (see each check's `requires`); --from-pod adds get pods.
@@ -87,6 +89,9 @@ export function mockDnsCluster(c: DnsCluster = {}): nock.Scope {
     .get('/apis').optionally().reply(200, {kind: 'APIGroupList', apiVersion: 'v1', groups: []})
     .get(KS)
     .reply(200, namespace('kube-system'))
+  if ((c.kubeSystemDaemonSets ?? []).some((d) => d.metadata?.name === 'node-local-dns')) {
+    scope.get(`${KS}/pods`).query({labelSelector: 'k8s-app=node-local-dns'}).reply(200, list('PodList', c.nodeLocalPods ?? kindNodes().map((n) => nodeLocalDnsPod(n.metadata!.name!))))
+  }
   if (c.fromPod) scope.get(`/api/v1/namespaces/shop/pods/${c.fromPod.metadata!.name}`).reply(200, c.fromPod)
   else scope.get('/api/v1/namespaces/shop/pods').reply(200, list('PodList', c.clients ?? backendPods()))
 

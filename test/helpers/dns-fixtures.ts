@@ -227,3 +227,29 @@ export function nodeLocalDnsDaemonSet(options: {ready?: number; desired?: number
     status: {currentNumberScheduled: desired, desiredNumberScheduled: desired, numberAvailable: ready, numberMisscheduled: 0, numberReady: ready, ...(ready < desired ? {numberUnavailable: desired - ready} : {}), observedGeneration: 1, updatedNumberScheduled: desired},
   } as DaemonSet
 }
+
+/** A node-local-dns pod of nodeLocalDnsDaemonSet on one node (hostNetwork: its IP is the node's). */
+export function nodeLocalDnsPod(node: string, ready = true): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `node-local-dns-${node.replace(/[^a-z0-9]/g, '').slice(-5)}`,
+      generateName: 'node-local-dns-',
+      namespace: 'kube-system',
+      uid: `pod-node-local-dns-${node}-uid`,
+      labels: {'k8s-app': 'node-local-dns', 'controller-revision-hash': '6f8b7b9d7c', 'pod-template-generation': '1'},
+      ownerReferences: [{apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'node-local-dns', uid: 'ds-node-local-dns-uid', controller: true, blockOwnerDeletion: true}],
+    },
+    spec: {nodeName: node, hostNetwork: true, dnsPolicy: 'Default', containers: [{name: 'node-cache', image: 'registry.k8s.io/dns/k8s-dns-node-cache:1.23.1'}]},
+    status: {
+      phase: 'Running',
+      conditions: [
+        {type: 'Initialized', status: 'True'},
+        {type: 'Ready', status: ready ? 'True' : 'False'},
+        {type: 'ContainersReady', status: ready ? 'True' : 'False'},
+        {type: 'PodScheduled', status: 'True'},
+      ],
+    },
+  } as Pod
+}

@@ -1,5 +1,6 @@
 import {detectCni, type CniDetection} from '../../analysis/node/cni-detect.js'
-import type {Pod, Service} from '../../cluster/types.js'
+import {localIPArg, mountedConfigMap, nodeLocalAddress, type NodeLocalAddress} from '../../analysis/dns/nodelocal.js'
+import type {DaemonSet, Pod, Service} from '../../cluster/types.js'
 import type {ClusterView} from '../../cluster/view.js'
 import {DEFAULT_CLUSTER_DOMAIN, DNS_NAMESPACE, DNS_SELECTOR, DNS_SERVICE} from './target.js'
 
@@ -51,4 +52,16 @@ export async function clusterDomainOf(view: ClusterView, explicit?: string): Pro
 export async function cniFromApi(view: ClusterView): Promise<CniDetection> {
   const [daemonSets, nodes] = await Promise.all([view.listDaemonSets(undefined), view.listNodes()])
   return detectCni({daemonSets, nodes})
+}
+
+export const NODELOCAL_SELECTOR = 'k8s-app=node-local-dns'
+
+/** NodeLocal DNSCache's DaemonSet and the address it answers on; undefined when it is not installed. */
+export async function nodeLocalCache(view: ClusterView): Promise<{ds: DaemonSet; address: NodeLocalAddress} | undefined> {
+  const ds = (await view.listDaemonSets(DNS_NAMESPACE)).find((d) => d.metadata?.name === 'node-local-dns' || d.metadata?.labels?.['k8s-app'] === 'node-local-dns')
+  if (!ds) return undefined
+  // node-cache names its address in -localip; a cache without it (CoreDNS itself) says so in its Corefile's bind
+  const configMapName = localIPArg(ds) ? undefined : mountedConfigMap(ds)
+  const corefile = configMapName ? (await view.getConfigMap(DNS_NAMESPACE, configMapName).catch(() => undefined))?.data?.Corefile : undefined
+  return {ds, address: nodeLocalAddress(ds, corefile !== undefined ? {configMap: configMapName!, text: corefile} : undefined)}
 }

@@ -1,14 +1,14 @@
 import {denialSubject} from '../../analysis/network-policy/denial-words.js'
 import {formatLabels} from '../../analysis/labels.js'
-import {evaluateConnection, namespaceLabels, podEndpoint} from '../../analysis/network-policy.js'
+import {evaluateConnection, ipEndpoint, namespaceLabels, podEndpoint} from '../../analysis/network-policy.js'
 import {NETWORK_POLICY_API_VERSION} from '../../analysis/policy/adapters/network-policy.js'
 import type {DecidingRule, FlowVerdict} from '../../analysis/policy/index.js'
 import {decidedByWords, editCommand, layeredVerdict, loadPolicyLayers, notEnforcedWords, uniqueObjects, verdictEntry} from '../path/policy-layers.js'
 import type {ConnectionVerdict} from '../../analysis/network-policy.js'
 import {MANAGED_BY_LABEL, MANAGED_BY_VALUE, ROLE_LABEL} from '../../cluster/debug-pod-spec.js'
 import type {Pod} from '../../cluster/types.js'
-import type {Check} from '../../engine/types.js'
-import {cniFromApi, dnsPods, isPodReady} from './facts.js'
+import type {Check, CheckResult} from '../../engine/types.js'
+import {cniFromApi, dnsPods, isPodReady, nodeLocalCache} from './facts.js'
 import {DNS_NAMESPACE, type DnsTarget} from './target.js'
 import {unknownWithout} from '../unknown.js'
 
@@ -78,6 +78,11 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
     }
     const blocked = results.filter((r) => r.udp.flow.verdict === 'denied' || r.tcp.flow.verdict === 'denied')
     const unknown = results.filter((r) => r.udp.flow.verdict === 'unknown' || r.tcp.flow.verdict === 'unknown')
+    const cache = blocked.length === 0 ? await nodeLocalCache(view).catch(() => undefined) : undefined
+    if (cache?.address.ip) {
+      const cut = cacheEgressDenied(layers, groups, namespace ?? namespaceLabels(target.namespace), cache.address.ip)
+      if (cut) return {...cut, details: {...details, ...cut.details}}
+    }
     if (blocked.length === 0) {
       if (unknown.length > 0) {
         const v = unknown[0]!.udp.flow.verdict === 'unknown' ? unknown[0]!.udp.flow : unknown[0]!.tcp.flow
@@ -128,6 +133,32 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
         : `change the object that decides, in its own API:\n${[...new Set(deciders.map(editCommand))].join('\n')}`,
     }
   },
+}
+
+/**
+ * With NodeLocal DNSCache, pods send DNS to the cache on their own node (a hostNetwork process on a link-local
+ * address, or the kube-dns ClusterIP it intercepts), not to a CoreDNS pod: an egress rule that allows DNS only
+ * to pods selected by label does not cover it. Whether the enforcer drops it depends on whether it filters
+ * pod-to-node traffic, so this is a warning that becomes the root cause when lookups fail.
+ */
+function cacheEgressDenied(layers: Awaited<ReturnType<typeof loadPolicyLayers>>, groups: SourceGroup[], nsLabels: Parameters<typeof podEndpoint>[1], cacheIp: string): CheckResult | undefined {
+  for (const group of groups) {
+    const source = podEndpoint(group.pod, nsLabels)
+    const udp = layeredVerdict(layers, source, ipEndpoint(cacheIp), {protocol: 'UDP', port: 53})
+    const tcp = layeredVerdict(layers, source, ipEndpoint(cacheIp), {protocol: 'TCP', port: 53})
+    if (udp.verdict !== 'denied' && tcp.verdict !== 'denied') continue
+    const deciders = uniqueRulesOf([...(udp.verdict === 'denied' ? udp.decidedBy : []), ...(tcp.verdict === 'denied' ? tcp.decidedBy : [])])
+    const protocols = [udp.verdict === 'denied' && '53/UDP', tcp.verdict === 'denied' && '53/TCP'].filter(Boolean).join(' and ')
+    const names = deciders.map((p) => `${p.namespace ? `${p.namespace}/` : ''}${p.name}`)
+    return {
+      status: 'warn',
+      summary: `${group.label} may reach CoreDNS pods, but NodeLocal DNSCache answers their lookups on ${cacheIp}, and ${names.join(', ') || 'the policies that select them'} ${names.length === 1 ? 'does' : 'do'} not allow egress ${protocols} there: a pod-selector rule (k8s-app=kube-dns) cannot match the cache, a hostNetwork process on each node; an enforcer that filters pod-to-node traffic drops these lookups`,
+      objects: deciders.map((p) => ({kind: p.kind, ...(p.namespace ? {namespace: p.namespace} : {}), name: p.name})),
+      details: {nodeLocal: {ip: cacheIp, pods: group.label, udp: udp.verdict, tcp: tcp.verdict}, explains: ['dns.probe.internal', 'dns.probe.search', 'dns.probe.external', 'dns.probe.latency']},
+      remediation: `add the cache's address to the DNS egress rule of ${names.join(', ') || 'the policy'}:\n  egress:\n  - to:\n    - ipBlock: {cidr: ${cacheIp}/32}\n    ports:\n    - {protocol: UDP, port: 53}\n    - {protocol: TCP, port: 53}`,
+    }
+  }
+  return undefined
 }
 
 interface Judged {

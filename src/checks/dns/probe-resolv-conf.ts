@@ -17,13 +17,17 @@ export const probeResolvConfCheck: Check<DnsTarget> = {
     if (exec.exitCode !== 0) return {status: 'error', summary: `cannot read /etc/resolv.conf in ${runner.description}: ${exec.stderr.trim() || `exit ${exec.exitCode}`}`}
     const actual = parseResolvConf(exec.stdout)
     const podConfig = ctx.result('dns.pod-config')?.details as {expected: ExpectedResolvConf; clusterDomain: string}
-    const nodeLocal = ctx.result('dns.nodelocal')?.details as {installed?: boolean; localIP?: string} | undefined
+    const nodeLocal = ctx.result('dns.nodelocal')?.details as {installed?: boolean; daemonSet?: string; localIP?: string; nodesWithoutCache?: string[]} | undefined
     let expected = podConfig.expected
     // With NodeLocal DNSCache in IPVS mode the kubelet hands pods the link-local address instead.
     if (nodeLocal?.installed && nodeLocal.localIP && actual.nameservers[0] === nodeLocal.localIP) expected = {...expected, nameservers: [nodeLocal.localIP]}
     const line = `nameserver ${actual.nameservers.join(', ') || 'none'}, search ${actual.search.join(' ') || 'none'}, ndots:${actual.ndots}`
     const orphaned = nodeLocal?.installed === false ? actual.nameservers.find(isLinkLocal) : undefined
     if (orphaned) return orphanedCacheAddress(ctx.target, runner, orphaned, exec.stdout, line)
+    const node = runner.details.node as string | undefined
+    if (nodeLocal?.localIP && actual.nameservers[0] === nodeLocal.localIP && node && nodeLocal.nodesWithoutCache?.includes(node)) {
+      return cacheMissingOnNode(ctx.target, runner, node, {ip: nodeLocal.localIP, daemonSet: nodeLocal.daemonSet ?? 'node-local-dns'}, exec.stdout, line)
+    }
     const findings = checkResolvConf(actual, expected, podConfig.clusterDomain)
     const worst = findings.find((f) => f.severity === 'fail') ?? findings.find((f) => f.severity === 'warn')
     const details = {resolvConf: exec.stdout.trim(), parsed: actual, findings}
@@ -35,6 +39,19 @@ export const probeResolvConfCheck: Check<DnsTarget> = {
 /** NodeLocal DNSCache listens on a link-local address (169.254.20.10 by default); nothing else serves DNS there. */
 function isLinkLocal(ip: string): boolean {
   return ipInCidr(ip, '169.254.0.0/16')
+}
+
+/** The pod sends its queries to the cache's address on a node where no cache pod is ready: nothing answers there. */
+function cacheMissingOnNode(target: DnsTarget, runner: ProbeRunner, node: string, cache: {ip: string; daemonSet: string}, resolvConf: string, line: string): CheckResult {
+  const address = cache.ip
+  const who = target.fromPod ? `pod ${target.namespace}/${target.fromPod}` : `${runner.description}`
+  return {
+    status: 'fail',
+    summary: `${who} on ${node} sends DNS to ${address} (NodeLocal DNSCache), but no node-local-dns pod is ready on ${node}: nothing answers there (${line})`,
+    objects: [{kind: 'Node', name: node}, {kind: 'DaemonSet', namespace: DNS_NAMESPACE, name: cache.daemonSet}],
+    details: {resolvConf: resolvConf.trim(), nameserver: address, node, explains: ['dns.probe.internal', 'dns.probe.search', 'dns.probe.external', 'dns.probe.latency']},
+    remediation: `kubectl -n ${DNS_NAMESPACE} get pods -l k8s-app=node-local-dns -o wide --field-selector spec.nodeName=${node}; kubectl -n ${DNS_NAMESPACE} describe ds ${cache.daemonSet}   # nodeSelector, affinity, tolerations`,
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import {nodeProbeIpamCheck} from './probe-ipam.js'
 import {nodeProbeKernelCheck} from './probe-kernel.js'
 import {nodeProbeKubeProxyCheck} from './probe-kube-proxy.js'
 import {nodeProbeMtuCheck} from './probe-mtu.js'
+import {nodeProbeServiceRulesCheck} from './probe-service-rules.js'
 import {nodeProbeSourceCheck} from './probe-source.js'
 import {nodeReadyCheck} from './ready.js'
 import {nodeSandboxErrorsCheck} from './sandbox-errors.js'
@@ -27,6 +28,7 @@ export function nodePlan(): Check<NodeTarget>[] {
     nodeProbeCniCheck,
     nodeProbeMtuCheck,
     nodeProbeKubeProxyCheck,
+    nodeProbeServiceRulesCheck,
     nodeProbeKernelCheck,
     nodeProbeFirewallCheck,
     nodeProbeIpamCheck,
