@@ -61,7 +61,12 @@ describe('kubectl netdiag ingress (nock)', () => {
       'ingress.backend.selector': 'pass',
       'ingress.backend.endpoints': 'pass',
       'ingress.policy': 'pass',
+      // --no-probe: the live request and its agreement with the static checks are skipped with the reason
+      'ingress.probe.source': 'skip',
+      'ingress.probe.http': 'skip',
+      'ingress.probe.agreement': 'skip',
     })
+    assert.equal(r.check('ingress.probe.http').skippedBecause, 'no-probe')
     assert.match(r.check('ingress.rule').summary, /shop\.example\.com\/cart is served by shop\.example\.com\/ \(Prefix, rules\[0\]\.http\.paths\[0\]\) -> Service backend:80/)
     assert.match(r.check('ingress.controller').summary, /ingress-nginx \(k8s\.io\/ingress-nginx\) runs: 1\/1 pod\(s\) ready in ingress-nginx/)
     assert.match(r.check('ingress.backend.endpoints').summary, /2\/2 ready for http 80\/TCP/)
@@ -182,6 +187,12 @@ describe('kubectl netdiag ingress (nock)', () => {
     assert.equal(statuses['ingress.backend.endpoints'], 'pass')
     assert.equal(statuses['ingress.tls.secret'], 'warn')
     assert.match(report.checks.find((c: {id: string}) => c.id === 'ingress.tls.secret').summary, /unknown offline: a snapshot never holds Secrets/)
+    for (const id of ['ingress.probe.source', 'ingress.probe.http', 'ingress.probe.agreement']) {
+      const probe = report.checks.find((c: {id: string}) => c.id === id)
+      assert.equal(probe.status, 'skip', id)
+      assert.equal(probe.skippedBecause, 'offline', id)
+    }
+    assert.match(report.checks.find((c: {id: string}) => c.id === 'ingress.probe.http').summary, /needs a live cluster to run probes; skipped with --snapshot/)
     assert.equal(result.exitCode, 0)
   })
 })

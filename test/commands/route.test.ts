@@ -61,7 +61,12 @@ describe('kubectl netdiag route (nock)', () => {
       'route.backend.selector': 'pass',
       'route.backend.endpoints': 'pass',
       'route.policy': 'pass',
+      // --no-probe: the live request and its agreement with the static checks are skipped with the reason
+      'route.probe.source': 'skip',
+      'route.probe.http': 'skip',
+      'route.probe.agreement': 'skip',
     })
+    assert.equal(r.check('route.probe.http').skippedBecause, 'no-probe')
     assert.match(r.check('route.gateway').summary, /Gateway shop\/public is Accepted and Programmed at 172\.18\.0\.241; listeners web HTTP\/80/)
     assert.match(r.check('route.match').summary, /a plain GET of \/cart takes rules\[0\]\.matches\[0\] \(PathPrefix \/\)/)
     assert.match(r.check('route.controller').summary, /Traefik \(traefik\.io\/gateway-controller\) runs/)
