@@ -6,6 +6,7 @@ import Path from './path.js'
 import RouteCommand from './route.js'
 import Snapshot from './snapshot.js'
 import Svc from './svc.js'
+import UrlCommand from './url.js'
 
 /**
  * oclif's explicit command discovery (package.json oclif.commands.strategy = explicit): the command list is this
@@ -21,4 +22,5 @@ export const COMMANDS = {
   route: RouteCommand,
   snapshot: Snapshot,
   svc: Svc,
+  url: UrlCommand,
 }

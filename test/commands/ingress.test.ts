@@ -53,6 +53,7 @@ describe('kubectl netdiag ingress (nock)', () => {
       'ingress.controller': 'pass',
       'ingress.address': 'pass',
       'ingress.rule': 'pass',
+      'ingress.conflict': 'pass',
       'ingress.annotations': 'pass',
       'ingress.tls': 'pass',
       'ingress.tls.secret': 'skip',
@@ -173,6 +174,18 @@ describe('kubectl netdiag ingress (nock)', () => {
     const both = await run(['ingress', 'web', '--url', 'https://a.b/', '--host', 'a.b', '--kubeconfig', writeKubeconfig()])
     assert.equal(both.exitCode, 2)
     assert.match(both.stderr, /--url sets the host and path/)
+  })
+
+  it('another Ingress of the class claiming the request: equally specific is a warn, more specific elsewhere a fail naming it', async () => {
+    const twin = ingress({name: 'web-v2'})
+    const equal = await diagnose(cluster({extra: [twin]}), ['--url', 'http://shop.example.com/cart'])
+    assert.equal(equal.check('ingress.conflict').status, 'warn')
+    assert.match(equal.check('ingress.conflict').summary, /Ingress shop\/web-v2 \(rules\[0\]\.http\.paths\[0\]\) also claims shop\.example\.com\/cart with an equally specific path/)
+    const exact = ingress({name: 'cart', rules: [{host: 'shop.example.com', http: {paths: [{path: '/cart', pathType: 'Exact', backend: {service: {name: 'cart', port: {number: 80}}}}]}}]})
+    const other = await diagnose(cluster({extra: [exact, ingress({name: 'other-class', className: 'traefik'})]}), ['--url', 'http://shop.example.com/cart'])
+    assert.equal(other.check('ingress.conflict').status, 'fail')
+    assert.match(other.check('ingress.conflict').summary, /^Ingress shop\/cart \(rules\[0\]\.http\.paths\[0\]\) claims shop\.example\.com\/cart more specifically: the controller, merging the Ingresses of this host, sends the request there/)
+    assert.deepEqual(other.check('ingress.conflict').objects.map((o: {name: string}) => o.name), ['web', 'cart'])
   })
 
   it('from a snapshot: the same analysis; the TLS Secret is unknown offline', async () => {

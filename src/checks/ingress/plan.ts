@@ -3,6 +3,7 @@ import {backendChecks} from '../backends.js'
 import {addressCheck} from './address.js'
 import {annotationsCheck} from './annotations.js'
 import {classCheck} from './class.js'
+import {conflictCheck} from './conflict.js'
 import {ingressControllerCheck} from './controller.js'
 import {ingressBackends} from './facts.js'
 import {ingressPolicyCheck} from './policy.js'
@@ -25,6 +26,7 @@ export function ingressPlan(): Check<IngressTarget>[] {
     ingressControllerCheck,
     addressCheck,
     ruleCheck,
+    conflictCheck,
     annotationsCheck,
     tlsCheck,
     tlsSecretCheck,
