@@ -1,4 +1,5 @@
 import {controllerServiceAddress} from '../../analysis/ingress/controller-address.js'
+import {ruleHosts} from '../../analysis/ingress/rule-match.js'
 import type {Check, CheckContext} from '../../engine/types.js'
 import {httpProbeCheck, type HttpProbePlan} from '../http-probe.js'
 import {ingressBackends, ingressController, ingressRef, requireIngress} from './facts.js'
@@ -11,7 +12,10 @@ import type {IngressTarget} from './target.js'
 async function plan(ctx: CheckContext<IngressTarget>): Promise<HttpProbePlan> {
   const {view, target} = ctx
   const scheme = target.scheme ?? 'http'
-  const base = {scheme, ...(target.host ? {host: target.host} : {}), path: target.path ?? '/', objects: [ingressRef(target)]}
+  const ingress = await requireIngress(view, target)
+  // Without --host, the request a client of the first named host would make (the summary shows which).
+  const host = target.host ?? ruleHosts(ingress).find((h) => !h.startsWith('*'))
+  const base = {scheme, ...(host ? {host} : {}), path: target.path ?? '/', objects: [ingressRef(target)]}
   const facts = await ingressController(view, target)
   const pod = facts.dataPlane?.ready[0] ?? facts.dataPlane?.pods[0]
   if (pod) {
@@ -19,7 +23,6 @@ async function plan(ctx: CheckContext<IngressTarget>): Promise<HttpProbePlan> {
     const through = controllerServiceAddress(services, pod, {scheme})
     if (through) return {...base, through}
   }
-  const ingress = await requireIngress(view, target)
   const published = (ingress.status?.loadBalancer?.ingress ?? []).map((a) => a.ip ?? a.hostname).find((a): a is string => Boolean(a))
   if (published) return {...base, through: {address: published, port: scheme === 'https' ? 443 : 80, describe: 'the published address (status.loadBalancer)'}}
   return {...base, why: pod ? `no Service in ${pod.metadata?.namespace} selects controller pod ${pod.metadata?.name} on a ${scheme} port, and the Ingress has no published address` : 'no controller pod was found and the Ingress has no published address'}

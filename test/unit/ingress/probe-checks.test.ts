@@ -58,6 +58,12 @@ describe('ingress.probe.http', () => {
     for (const argv of runner.ran) assert.equal(argv[argv.indexOf('-H') + 1], 'Host: shop.example.com')
     assert.deepEqual(r.objects?.map((o) => `${o.kind}/${o.name}`), ['Ingress/web', 'Pod/backend-6d8f7b9c4-2xkqp', 'Pod/backend-6d8f7b9c4-7mzrt'])
   })
+  it('without --host, the Host of the first named rule host (shown in the summary)', async () => {
+    const runner = fakeRunner({'http://10.96.0.80:80/': status(200)})
+    const r = await ingressProbeHttpCheck.run(context(runner, cluster, {namespace: 'shop', name: 'web'}))
+    assert.equal(runner.ran[0]![runner.ran[0]!.indexOf('-H') + 1], 'Host: shop.example.com')
+    assert.match(r.summary, /^http:\/\/shop\.example\.com\/ through/)
+  })
   it('a controller that times out towards the backends while the pods answer: the hop between them, with the policy verdict', async () => {
     const runner = fakeRunner({'http://10.96.0.80:80/cart': status(504), 'http://10.244.1.23:8080/cart': status(200), 'http://10.244.2.31:8080/cart': status(200)})
     const r = await ingressProbeHttpCheck.run(context(runner, cluster, ingressTarget, {'ingress.policy': {status: 'fail', summary: 'blocked'}}))
