@@ -94,7 +94,7 @@ function probe(report: Parameters<typeof check>[0]) {
 }
 
 describe('e2e: ingress and route through a real Traefik', {skip: skipWithoutCluster || noTraefik}, () => {
-  it('a healthy Ingress: 200 through Traefik and from the pod; the probe agrees with the static checks', async () => {
+  it('a healthy Ingress: 200 through Traefik and from the pod; the probe agrees with the static checks; `url` finds it', async () => {
     await withNamespace('tr-ok', async (namespace) => {
       await backendUp(namespace)
       apply(namespace, ingress(`${namespace}.netdiag.test`))
@@ -108,6 +108,11 @@ describe('e2e: ingress and route through a real Traefik', {skip: skipWithoutClus
       assert.equal(p.details.direct[0]?.status, 200)
       assert.equal(check(run.report, 'ingress.controller').status, 'pass')
       assert.equal(check(run.report, 'ingress.probe.agreement').status, 'pass')
+      // `url` finds this Ingress among every namespace's and runs the same diagnosis.
+      const byUrl = netdiag(['url', `http://${namespace}.netdiag.test/`, ...json])
+      assert.equal(byUrl.exitCode, 0, byUrl.stdout + byUrl.stderr)
+      assert.deepEqual([byUrl.report!.command, byUrl.report!.target.namespace, byUrl.report!.target.name], ['ingress', namespace, 'web'])
+      assert.equal(probe(byUrl.report).details.through.status, 200)
     })
     await assertNoNetdiagPodsLeft()
   })
