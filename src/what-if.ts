@@ -1,6 +1,6 @@
 // --with FILE|DIR and --without KIND/NS/NAME: shared by scan, path, svc and dns. The overlay is read before the
 // cluster is touched, so a malformed manifest is exit 2 whatever the cluster says.
-import {Flags} from '@oclif/core'
+import {Flags} from './oclif.js'
 
 import {badInput} from './errors.js'
 import type {OverlayObject} from './cluster/overlay-files.js'

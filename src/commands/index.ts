@@ -7,6 +7,7 @@ import RouteCommand from './route.js'
 import Scan from './scan.js'
 import Snapshot from './snapshot.js'
 import Svc from './svc.js'
+import UrlCommand from './url.js'
 
 /**
  * oclif's explicit command discovery (package.json oclif.commands.strategy = explicit): the command list is this
@@ -23,4 +24,5 @@ export const COMMANDS = {
   scan: Scan,
   snapshot: Snapshot,
   svc: Svc,
+  url: UrlCommand,
 }

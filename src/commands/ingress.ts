@@ -11,7 +11,7 @@ const INGRESS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-
 export default class IngressCommand extends NetdiagCommand {
   static override summary = "Why doesn't https://host/path reach my pods through this Ingress?"
   static override description =
-    'Follows a request through an Ingress: the IngressClass (named, missing, or the default; several defaults is a finding) and whether its controller runs, the published address, which rule and path serve --host/--path (precise host before wildcard, exact before prefix, longest prefix; ImplementationSpecific and regex paths said to be undecidable), routing annotations, TLS hosts and Secrets (by metadata only), then the backend Service as `svc` checks it (exists, port, selector, ready endpoints) and NetworkPolicy from the controller\'s pods to the backends. API only: no probe runs yet.'
+    'Follows a request through an Ingress: the IngressClass (named, missing, or the default; several defaults is a finding) and whether its controller runs, the published address, which rule and path serve --host/--path (precise host before wildcard, exact before prefix, longest prefix; ImplementationSpecific and regex paths said to be undecidable), routing annotations, TLS hosts and Secrets (by metadata only), then the backend Service as `svc` checks it (exists, port, selector, ready endpoints) and NetworkPolicy from the controller\'s pods to the backends; then, from a debug pod, the request itself through the controller\'s Service (Host header, SNI for https) and straight to a backend pod, naming the hop that fails and its status code, and whether that agrees with the static checks (--no-probe: API only).'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> web -n shop',

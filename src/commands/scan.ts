@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../oclif.js'
 
 import {NetdiagCommand} from '../base-command.js'
 import {badInput} from '../errors.js'

@@ -38,7 +38,10 @@ export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, ho
     running.set(
       check.id,
       (async () => {
-        const dependencies = await Promise.all((check.dependsOn ?? []).map((id) => running.get(id)!))
+        const [dependencies] = await Promise.all([
+          Promise.all((check.dependsOn ?? []).map((id) => running.get(id)!)),
+          Promise.all((check.after ?? []).map((id) => running.get(id)!)),
+        ])
         const started = Date.now()
         const early = skipBeforeRun(check, dependencies, input)
         const result = early ?? (await limit(() => runOne(check, context, hooks)))
@@ -126,11 +129,11 @@ function validateResult(result: CheckResult): CheckResult {
 }
 
 /** Ids are unique and every dependency is declared earlier in the plan (so the plan order is a topological order). */
-export function validatePlan(checks: Array<Pick<Check<never>, 'id' | 'dependsOn'>>): void {
+export function validatePlan(checks: Array<Pick<Check<never>, 'id' | 'dependsOn' | 'after'>>): void {
   const seen = new Set<string>()
   for (const check of checks) {
     if (seen.has(check.id)) throw new Error(`duplicate check id ${check.id}`)
-    for (const dependency of check.dependsOn ?? []) {
+    for (const dependency of [...(check.dependsOn ?? []), ...(check.after ?? [])]) {
       if (!seen.has(dependency)) throw new Error(`check ${check.id} depends on ${dependency}, which is not earlier in the plan`)
     }
     seen.add(check.id)

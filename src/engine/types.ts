@@ -75,6 +75,8 @@ export interface Check<T = unknown> {
   title: string
   layer: Layer
   dependsOn?: string[]
+  /** Ordering only: waits for these checks to finish (to read their results) without being skipped when they fail. */
+  after?: string[]
   /** Needs a probe (live, not --no-probe). */
   needsProbe?: boolean
   /** Needs the live API (logs, events, configz), not a snapshot. */

@@ -7,7 +7,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-GATEWAY_API_VERSION=${GATEWAY_API_VERSION:-v1.2.1}
+GATEWAY_API_VERSION=${GATEWAY_API_VERSION:-v1.4.0}
 export GOMODCACHE="$CACHE/gomod" GOFLAGS=-modcacherw
 # The module's directory from `go mod download -json` (no jq: a fresh machine does not have it).
 dir=$(cd "$CLUSTER_SRC" && go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')

@@ -293,5 +293,12 @@ if [[ $NETDIAG_NODELOCAL == 1 ]]; then
 fi
 phase_end
 
+# Traefik v3, a real Ingress and Gateway API controller (test/cluster/traefik.sh; NETDIAG_TRAEFIK=0 skips it).
+if [[ ${NETDIAG_TRAEFIK:-1} == 1 && ${NETDIAG_GATEWAY_API:-1} == 1 ]]; then
+  phase_start traefik
+  KUBECONFIG="$KUBECONFIG_ADMIN" bash "$CLUSTER_SRC/traefik.sh" >>"$LOGS/traefik.log" 2>&1 || { tail_log traefik; die "Traefik failed"; }
+  phase_end
+fi
+
 log "timings: packages ${TIMES[packages]}s, build ${TIMES[build]}s, images ${TIMES[images]}s, bring-up ${TIMES[bring-up]}s, total $(( $(date +%s) - T0 ))s"
 echo "$KUBECONFIG_ADMIN"

@@ -53,6 +53,7 @@ describe('kubectl netdiag ingress (nock)', () => {
       'ingress.controller': 'pass',
       'ingress.address': 'pass',
       'ingress.rule': 'pass',
+      'ingress.conflict': 'pass',
       'ingress.annotations': 'pass',
       'ingress.tls': 'pass',
       'ingress.tls.secret': 'skip',
@@ -61,7 +62,12 @@ describe('kubectl netdiag ingress (nock)', () => {
       'ingress.backend.selector': 'pass',
       'ingress.backend.endpoints': 'pass',
       'ingress.policy': 'pass',
+      // --no-probe: the live request and its agreement with the static checks are skipped with the reason
+      'ingress.probe.source': 'skip',
+      'ingress.probe.http': 'skip',
+      'ingress.probe.agreement': 'skip',
     })
+    assert.equal(r.check('ingress.probe.http').skippedBecause, 'no-probe')
     assert.match(r.check('ingress.rule').summary, /shop\.example\.com\/cart is served by shop\.example\.com\/ \(Prefix, rules\[0\]\.http\.paths\[0\]\) -> Service backend:80/)
     assert.match(r.check('ingress.controller').summary, /ingress-nginx \(k8s\.io\/ingress-nginx\) runs: 1\/1 pod\(s\) ready in ingress-nginx/)
     assert.match(r.check('ingress.backend.endpoints').summary, /2\/2 ready for http 80\/TCP/)
@@ -170,6 +176,18 @@ describe('kubectl netdiag ingress (nock)', () => {
     assert.match(both.stderr, /--url sets the host and path/)
   })
 
+  it('another Ingress of the class claiming the request: equally specific is a warn, more specific elsewhere a fail naming it', async () => {
+    const twin = ingress({name: 'web-v2'})
+    const equal = await diagnose(cluster({extra: [twin]}), ['--url', 'http://shop.example.com/cart'])
+    assert.equal(equal.check('ingress.conflict').status, 'warn')
+    assert.match(equal.check('ingress.conflict').summary, /Ingress shop\/web-v2 \(rules\[0\]\.http\.paths\[0\]\) also claims shop\.example\.com\/cart with an equally specific path/)
+    const exact = ingress({name: 'cart', rules: [{host: 'shop.example.com', http: {paths: [{path: '/cart', pathType: 'Exact', backend: {service: {name: 'cart', port: {number: 80}}}}]}}]})
+    const other = await diagnose(cluster({extra: [exact, ingress({name: 'other-class', className: 'traefik'})]}), ['--url', 'http://shop.example.com/cart'])
+    assert.equal(other.check('ingress.conflict').status, 'fail')
+    assert.match(other.check('ingress.conflict').summary, /^Ingress shop\/cart \(rules\[0\]\.http\.paths\[0\]\) claims shop\.example\.com\/cart more specifically: the controller, merging the Ingresses of this host, sends the request there/)
+    assert.deepEqual(other.check('ingress.conflict').objects.map((o: {name: string}) => o.name), ['web', 'cart'])
+  })
+
   it('from a snapshot: the same analysis; the TLS Secret is unknown offline', async () => {
     const file = writeTempFile('ingress-snapshot.json', JSON.stringify({apiVersion: 'v1', kind: 'List', items: cluster({ingress: ingress({tls: [{hosts: ['shop.example.com'], secretName: 'shop-tls'}]})})}))
     const result = await run(['ingress', 'web', '-n', 'shop', '--snapshot', file, '-o', 'json', '--url', 'https://shop.example.com/'])
@@ -182,6 +200,12 @@ describe('kubectl netdiag ingress (nock)', () => {
     assert.equal(statuses['ingress.backend.endpoints'], 'pass')
     assert.equal(statuses['ingress.tls.secret'], 'warn')
     assert.match(report.checks.find((c: {id: string}) => c.id === 'ingress.tls.secret').summary, /unknown offline: a snapshot never holds Secrets/)
+    for (const id of ['ingress.probe.source', 'ingress.probe.http', 'ingress.probe.agreement']) {
+      const probe = report.checks.find((c: {id: string}) => c.id === id)
+      assert.equal(probe.status, 'skip', id)
+      assert.equal(probe.skippedBecause, 'offline', id)
+    }
+    assert.match(report.checks.find((c: {id: string}) => c.id === 'ingress.probe.http').summary, /needs a live cluster to run probes; skipped with --snapshot/)
     assert.equal(result.exitCode, 0)
   })
 })

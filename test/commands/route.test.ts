@@ -4,7 +4,7 @@ import {describe, it} from 'node:test'
 
 import {fakeApi, type FakeApiOptions} from '../helpers/fake-api.js'
 import {writeTempFile} from '../helpers/files.js'
-import {backendService, gateway, gatewayClass, gatewayCondition, httpRoute, referenceGrant, traefikController} from '../helpers/ingress-fixtures.js'
+import {backendService, gateway, gatewayClass, gatewayCondition, grpcRoute, httpRoute, referenceGrant, traefikController} from '../helpers/ingress-fixtures.js'
 import {writeKubeconfig} from '../helpers/kubeconfig.js'
 import {strictNock} from '../helpers/nock.js'
 import {run} from '../helpers/run.js'
@@ -28,10 +28,10 @@ function cluster(overrides: {route?: Json; gateway?: Json; gatewayClass?: Json |
   ]
 }
 
-async function diagnose(objects: Json[], extra: string[] = [], options: FakeApiOptions = {}) {
+async function diagnose(objects: Json[], extra: string[] = [], options: FakeApiOptions = {}, name = 'store') {
   nock.cleanAll()
   const api = fakeApi(objects, options)
-  const result = await run(['route', 'store', '-n', 'shop', '--kubeconfig', writeKubeconfig(), '-o', 'json', '--no-probe', ...extra])
+  const result = await run(['route', name, '-n', 'shop', '--kubeconfig', writeKubeconfig(), '-o', 'json', '--no-probe', ...extra])
   const report = result.stdout ? JSON.parse(result.stdout) : undefined
   if (report) assertValidReport(report)
   const check = (id: string) => report?.checks.find((c: {id: string}) => c.id === id)
@@ -61,7 +61,12 @@ describe('kubectl netdiag route (nock)', () => {
       'route.backend.selector': 'pass',
       'route.backend.endpoints': 'pass',
       'route.policy': 'pass',
+      // --no-probe: the live request and its agreement with the static checks are skipped with the reason
+      'route.probe.source': 'skip',
+      'route.probe.http': 'skip',
+      'route.probe.agreement': 'skip',
     })
+    assert.equal(r.check('route.probe.http').skippedBecause, 'no-probe')
     assert.match(r.check('route.gateway').summary, /Gateway shop\/public is Accepted and Programmed at 172\.18\.0\.241; listeners web HTTP\/80/)
     assert.match(r.check('route.match').summary, /a plain GET of \/cart takes rules\[0\]\.matches\[0\] \(PathPrefix \/\)/)
     assert.match(r.check('route.controller').summary, /Traefik \(traefik\.io\/gateway-controller\) runs/)
@@ -157,6 +162,29 @@ describe('kubectl netdiag route (nock)', () => {
     const missing = await diagnose([namespace('shop')])
     assert.equal(missing.exitCode, 2)
     assert.match(missing.stderr, /error: HTTPRoute "store" not found in namespace shop/)
+  })
+
+  it('a GRPCRoute: the method path picks the rule, the backend is followed; another method matches no rule', async () => {
+    const objects = cluster({route: grpcRoute(), gateway: gateway({listeners: [{name: 'grpc', port: 80, protocol: 'HTTP', allowedRoutes: {namespaces: {from: 'Same'}, kinds: [{kind: 'GRPCRoute'}]}}]})})
+    const ok = await diagnose(objects, ['--kind', 'GRPCRoute', '--path', '/echo.Echo/Say'], {}, 'echo')
+    assert.equal(ok.exitCode, 0, ok.stderr)
+    assert.equal(ok.report.target.kind, 'GRPCRoute')
+    assert.equal(ok.statuses['route.attach'], 'pass')
+    assert.match(ok.check('route.match').summary, /^a call of \/echo\.Echo\/Say takes rules\[0\]\.matches\[0\] \(Exact echo\.Echo\/Say\)/)
+    assert.equal(ok.statuses['route.backend.endpoints'], 'pass')
+    assert.ok(ok.api.paths().includes('/apis/gateway.networking.k8s.io/v1/namespaces/shop/grpcroutes/echo'))
+    const other = await diagnose(objects, ['--kind', 'GRPCRoute', '--path', '/echo.Echo/Shout'], {}, 'echo')
+    assert.equal(other.exitCode, 1)
+    assert.equal(other.report.diagnosis.rootCause.checkId, 'route.match')
+    assert.equal(other.statuses['route.backend.service'], 'skip')
+  })
+
+  it('a GRPCRoute on a listener whose kinds take only HTTPRoute: NotAllowedByListeners', async () => {
+    const objects = cluster({route: grpcRoute(), gateway: gateway({listeners: [{name: 'web', port: 80, protocol: 'HTTP', allowedRoutes: {namespaces: {from: 'Same'}, kinds: [{kind: 'HTTPRoute'}]}}]})})
+    const r = await diagnose(objects, ['--kind', 'GRPCRoute'], {}, 'echo')
+    assert.equal(r.exitCode, 1)
+    assert.equal(r.report.diagnosis.rootCause.checkId, 'route.attach')
+    assert.match(r.check('route.attach').summary, /NotAllowedByListeners/)
   })
 
   it('from a snapshot: Gateway API objects are matched by group and kind (an Istio Gateway of the same name is not it)', async () => {

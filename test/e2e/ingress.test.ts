@@ -1,8 +1,9 @@
-// Ingress and Gateway API on the real API server. No controller runs in the local cluster (Traefik is a later
-// session), so only what the API decides is asserted: a missing class, a missing Service port, no ready
-// endpoints, no matching rule, listeners that do not allow the namespace, a cross-namespace backendRef without a
-// ReferenceGrant; and that the controller check says "not found" rather than passing. The Gateway API CRDs
-// come from test/cluster/gateway-crds.sh, which test/cluster/up.sh runs.
+// Ingress and Gateway API on the real API server, with classes whose controllers do not run here (ingress-nginx,
+// Envoy Gateway; the Traefik that does run is test/e2e/traefik.test.ts), so only what the API decides is
+// asserted: a missing class, a missing Service port, no ready endpoints, no matching rule, listeners that do not
+// allow the namespace, a cross-namespace backendRef without a ReferenceGrant; and that the controller check says
+// "not found" rather than passing. The Gateway API CRDs come from test/cluster/gateway-crds.sh (up.sh runs it).
+// These runs pass --no-probe: test/e2e/traefik.test.ts covers the live request.
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 import {after, before, describe, it} from 'node:test'
@@ -128,7 +129,7 @@ kind: GatewayClass
 metadata:
   name: ${GATEWAY_CLASS}
 spec:
-  controllerName: traefik.io/gateway-controller
+  controllerName: gateway.envoyproxy.io/gatewayclass-controller
 `)
   })
   after(() => {

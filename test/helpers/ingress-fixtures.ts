@@ -103,6 +103,20 @@ export function httpRoute(options: {name?: string; namespace?: string; parentRef
   }
 }
 
+/** A GRPCRoute as `kubectl get grpcroute -o json` shows it (gateway.networking.k8s.io/v1, standard channel). */
+export function grpcRoute(options: {name?: string; rules?: Json[]; hostnames?: string[]} = {}): Json {
+  const route = httpRoute({name: options.name ?? 'echo', ...(options.hostnames ? {hostnames: options.hostnames} : {})})
+  return {
+    ...route,
+    kind: 'GRPCRoute',
+    metadata: {...route.metadata, uid: 'gr-uid'},
+    spec: {
+      ...route.spec,
+      rules: options.rules ?? [{matches: [{method: {type: 'Exact', service: 'echo.Echo', method: 'Say'}}], backendRefs: [{group: '', kind: 'Service', name: 'backend', port: 80, weight: 1}]}],
+    },
+  }
+}
+
 export function referenceGrant(namespace: string, fromNamespace: string, serviceName?: string): Json {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1beta1',

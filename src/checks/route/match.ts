@@ -41,7 +41,7 @@ export const matchCheck: Check<RouteTarget> = {
     const conditional = match.conditional.length ? `; not taken by a plain request: ${match.conditional.join('; ')}` : ''
     switch (match.outcome) {
       case 'matched':
-        return {status: 'pass', summary: `${hostNote}a plain GET of ${target.path} takes ${match.chosen.describe}${conditional}`, objects: [ref], details: {rule: match.chosen.rule, match: match.chosen.match ?? null, conditional: match.conditional}}
+        return {status: 'pass', summary: `${hostNote}${target.kind === 'GRPCRoute' ? 'a call of' : 'a plain GET of'} ${target.path} takes ${match.chosen.describe}${conditional}`, objects: [ref], details: {rule: match.chosen.rule, match: match.chosen.match ?? null, conditional: match.conditional}}
       case 'no-match':
         return {
           status: 'fail',

@@ -17,7 +17,7 @@ const live = (p: CompletionPlan) => {
 
 describe('planCompletion', () => {
   it('completes subcommands, with their summaries, filtered by what is typed', () => {
-    assert.deepEqual(values(plan('')), ['cleanup', 'dns', 'ingress', 'node', 'path', 'route', 'scan', 'snapshot', 'svc'])
+    assert.deepEqual(values(plan('')), ['cleanup', 'dns', 'ingress', 'node', 'path', 'route', 'scan', 'snapshot', 'svc', 'url'])
     assert.deepEqual(values(plan('s')), ['scan', 'snapshot', 'svc'])
     const svc = plan('sv')
     assert.equal(svc.kind === 'static' && svc.candidates[0]?.description, "Why can't I reach this Service?")

@@ -54,6 +54,18 @@ describe('runChecks', () => {
     assert.equal(outcomes[1].status, 'pass')
   })
 
+  it('runs a check after the ids it waits for even when they fail, and lets it read their results', async () => {
+    const slow = check('a', async () => {
+      await new Promise((r) => setTimeout(r, 20))
+      return fail
+    })
+    const reader = check('b', pass, {after: ['a']})
+    const [, b] = await run([slow, {...reader, run: async (ctx) => ({status: 'pass', summary: `a was ${ctx.result('a')?.status}`})}])
+    assert.equal(b!.status, 'pass')
+    assert.equal(b!.summary, 'a was fail')
+    assert.throws(() => validatePlan([{id: 'x', after: ['y']}, {id: 'y'}]), /x depends on y, which is not earlier/)
+  })
+
   it('lets a dependant read its prerequisite\'s result', async () => {
     const outcomes = await run([
       check('a.root', {status: 'pass', summary: 'found', details: {ip: '10.96.0.10'}}),
