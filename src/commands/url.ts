@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../oclif.js'
 
 import {NetdiagCommand} from '../base-command.js'
 import {badInput} from '../errors.js'
