@@ -66,7 +66,11 @@ function parseOptions(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined]
     const value = () => inline ?? argv[++i] ?? ''
-    if (flag === '--sizes') options.sizes = value() === 'none' ? [] : (value().split(',') as SizeName[])
+    if (flag === '--sizes') {
+      // Read once: value() consumes the next argument.
+      const sizes = value()
+      options.sizes = sizes === 'none' ? [] : (sizes.split(',') as SizeName[])
+    }
     else if (flag === '--runs') options.runs = Number(value())
     else if (flag === '--seed') options.seed = Number(value())
     else if (flag === '--out') options.out = value()
