@@ -184,6 +184,8 @@ class Scanner {
     if (this.b[this.i] === QUOTE && this.is(KEY.kind)) this.itemKind = this.string()
     else if (this.b[this.i] === QUOTE && this.is(KEY.apiVersion)) this.itemApiVersion = this.string()
     else if (this.b[this.i] === OPEN_OBJECT && this.is(KEY.metadata)) this.object(this.metadataMember)
+    // Only a Pod's node and phase are asked for: other kinds skip spec and status whole (when kind came first).
+    else if (this.itemKind !== undefined && this.itemKind !== 'Pod') return false
     else if (this.is(KEY.spec)) {
       // JSON.parse keeps the last of two specs: the index then claims nothing.
       if (this.sawSpec || this.b[this.i] !== OPEN_OBJECT) {
