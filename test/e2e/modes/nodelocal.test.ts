@@ -36,6 +36,9 @@ describe('e2e modes: NodeLocal DNSCache', {skip: unlessMode(mode.nodeLocal, 'Nod
       kubectlOk(['-n', 'kube-system', 'patch', 'ds', 'node-local-dns', '--type=merge', '-p', `{"spec":{"template":{"spec":{"nodeSelector":{"kubernetes.io/hostname":"${NODE1}"}}}}}`])
       try {
         await waitFor('the cache pod on node 2 to go', () => cachePods().join(' ') === NODE1)
+        // The template change restarts node 1's cache pod too: wait until it is ready again, or the run rightly
+        // finds the cache ready on no node at all.
+        kubectlOk(['-n', 'kube-system', 'rollout', 'status', 'ds/node-local-dns', '--timeout=120s'])
         const run = netdiag(['dns', '-n', namespace, '--from-pod', 'c2', ...probe, '--timeout', '30s'])
         assert.ok(run.report, run.stderr + run.stdout)
         assert.equal(run.exitCode, 1, show(run.report.checks))
