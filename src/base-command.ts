@@ -34,6 +34,11 @@ export interface DiagnosisSpec<T> {
   probeSource?: ProbeSourceSpec
   /** Namespace for node debug pods. */
   nodeNamespace?: string
+  /**
+   * Start the probe source (a debug pod) before the access review and the API checks. Only for a plan that will
+   * ask for it whatever those find: an unneeded pod is a pod created in the user's cluster for nothing.
+   */
+  startSourceEarly?: boolean
 }
 
 /**
@@ -133,10 +138,9 @@ export abstract class NetdiagCommand extends Command {
       import('./report/report.js'),
     ])
 
-    const {checks, denied} = await this.preflight(env, spec)
     let session: DebugSession | undefined
-    if (env.connection && !noProbe && (spec.probeSource || checks.some((c) => c.needsProbe))) {
-      const {DebugSession} = await import('./cluster/debug-session.js')
+    if (env.connection && !noProbe && (spec.probeSource || spec.checks.some((c) => c.needsProbe))) {
+      const [{DebugSession}, {detectToolsScript}] = await Promise.all([import('./cluster/debug-session.js'), import('./probes/tools.js')])
       session = new DebugSession({
         connection: env.connection,
         image: flags.image,
@@ -147,8 +151,13 @@ export abstract class NetdiagCommand extends Command {
         source: spec.probeSource ?? {mode: 'pod', namespace: env.namespace},
         nodeNamespace: spec.nodeNamespace ?? env.namespace,
         log: (line) => this.logToStderr(terminalSafe(line)),
+        startupScript: detectToolsScript(),
       })
+      // The debug pod's start is most of a live run: begin it now, beside the access review and the API checks.
+      // Only a pod of our own (never an ephemeral container, which cannot be taken out of the user's pod again).
+      if (spec.startSourceEarly && (spec.probeSource?.mode ?? 'pod') === 'pod') session.source().catch(() => {})
     }
+    const {checks, denied} = await this.preflight(env, spec)
 
     const progress = await startProgress(flags.output === 'table' && interactiveStderr(), checks.length)
     const trouble = new CheckTrouble()

@@ -1,6 +1,8 @@
 import {kubeconfigProblem} from '../errors.js'
-import {ApiException, fetch, Headers} from './k8s.js'
+import {send} from './http-send.js'
+import {ApiException} from './k8s.js'
 import type {Connection} from './kubeconfig.js'
+import {sharedAgent} from './shared-agent.js'
 
 type Query = Record<string, string | number | boolean | undefined>
 
@@ -42,20 +44,20 @@ export class RawApiClient {
     for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(key, String(value))
     const url = `${this.connection.server.replace(/\/$/, '')}${path}${search.size > 0 ? `?${search}` : ''}`
     const started = Date.now()
-    // The credentials' headers are a Headers object (impersonation may repeat Impersonate-Group): add to it,
-    // never spread it, which would drop the token.
-    const merged = new Headers(credentials.headers)
-    for (const [name, value] of Object.entries(headers)) merged.set(name, value)
-    if (body !== undefined) merged.set('Content-Type', contentType)
-    const response = await fetch(url, {...credentials, method, headers: merged, ...(body === undefined ? {} : {body: JSON.stringify(body)})})
-    const text = await response.text()
+    // The credentials' headers are a Headers object (impersonation may repeat Impersonate-Group): read every
+    // value of each, never spread it, which would drop the token.
+    const wire = wireHeaders(credentials.headers)
+    for (const [name, value] of Object.entries(headers)) wire[name] = value
+    if (body !== undefined) wire['Content-Type'] = contentType
+    const response = await send(url, {method, headers: wire, agent: sharedAgent(this.connection, credentials.agent), ...(body === undefined ? {} : {body: JSON.stringify(body)})})
+    const text = response.text
     const log = this.log ?? this.connection.apiLog
     // The URL and status only: headers (tokens) and bodies (object data) are never logged.
     if (log && log.level >= 6) {
       log.write(`${method} ${url} ${response.status} ${response.statusText} in ${Date.now() - started} milliseconds${log.level >= 8 ? ` (${text.length} bytes)` : ''}`)
     }
     if (!response.ok) {
-      throw new ApiException(response.status, `${method} ${path}`, text, Object.fromEntries(response.headers.entries()))
+      throw new ApiException(response.status, `${method} ${path}`, text, response.headers)
     }
     return (as === 'text' ? text : JSON.parse(text)) as T
   }
@@ -71,4 +73,16 @@ export class RawApiClient {
       throw kubeconfigProblem(`cannot use the kubeconfig's credentials: ${said.slice(0, 300)}`)
     }
   }
+}
+
+/** client-node hands out a node-fetch Headers; raw() keeps a repeated header (Impersonate-Group) as its values. */
+function wireHeaders(headers: unknown): Record<string, string | string[]> {
+  const wire: Record<string, string | string[]> = {}
+  const raw = (headers as {raw?: () => Record<string, string[]>} | undefined)?.raw
+  if (typeof raw === 'function') {
+    for (const [name, values] of Object.entries(raw.call(headers))) wire[name] = values.length === 1 ? values[0]! : values
+    return wire
+  }
+  for (const [name, value] of Object.entries((headers ?? {}) as Record<string, string | string[]>)) wire[name] = value
+  return wire
 }

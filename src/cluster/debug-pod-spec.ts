@@ -29,6 +29,8 @@ export interface DebugPodOptions {
   rawSockets?: boolean
   /** The session's anchor Job in this namespace: the garbage collector deletes the pod with it. */
   owner?: AnchorRef
+  /** A POSIX sh script the probe container runs as it starts, before it sleeps: its output is in the pod's log. */
+  startupScript?: string
 }
 
 /** A Job we create per session and namespace only to own our pods (see anchorJobManifest). */
@@ -45,7 +47,10 @@ export interface NodeDebugPodOptions extends DebugPodOptions {
 const NOBODY_UID = 65534
 export const ANCHOR_ROLE = 'netdiag-anchor'
 
-const RESOURCES = {requests: {cpu: '10m', memory: '16Mi'}, limits: {cpu: '200m', memory: '128Mi'}}
+// Limits, so a namespace whose quota demands them still admits the pod. The CPU limit is one core, not a fraction:
+// the probes run in bursts (several dig processes at once, each loading its libraries), and at 200m the CFS
+// quota stretched a 60 ms burst into most of a second. The pod lives for seconds.
+const RESOURCES = {requests: {cpu: '10m', memory: '16Mi'}, limits: {cpu: '1', memory: '128Mi'}}
 
 function metadata(options: Omit<DebugPodOptions, 'image'>, role: string) {
   const expires = new Date((options.now ?? new Date()).getTime() + options.deadlineSeconds * 1000)
@@ -113,7 +118,7 @@ export function debugPodManifest(options: DebugPodOptions): Pod {
           name: PROBE_CONTAINER,
           image: options.image,
           imagePullPolicy: 'IfNotPresent',
-          command: ['sleep', String(options.deadlineSeconds)],
+          command: probeCommand(options.deadlineSeconds, options.startupScript),
           resources: RESOURCES,
           securityContext: options.rawSockets ? {allowPrivilegeEscalation: false, privileged: false} : RESTRICTED_CONTAINER_SECURITY,
         },
@@ -155,8 +160,16 @@ export function nodeDebugPodManifest(options: NodeDebugPodOptions): Pod {
   }
 }
 
+/**
+ * The probe container sleeps until its deadline. With a startup script it first runs the script (tool detection:
+ * read back from the log, it saves an exec) and then becomes the sleep, so it still exits at the deadline.
+ */
+export function probeCommand(deadlineSeconds: number, startupScript?: string): string[] {
+  return startupScript ? ['sh', '-c', `${startupScript}\nexec sleep ${deadlineSeconds}`] : ['sleep', String(deadlineSeconds)]
+}
+
 /** The strategic-merge patch body that adds an ephemeral container, as kubectl debug builds it. */
-export function ephemeralContainerPatch(name: string, image: string, deadlineSeconds: number, targetContainerName?: string) {
+export function ephemeralContainerPatch(name: string, image: string, deadlineSeconds: number, targetContainerName?: string, startupScript?: string) {
   return {
     spec: {
       ephemeralContainers: [
@@ -164,7 +177,7 @@ export function ephemeralContainerPatch(name: string, image: string, deadlineSec
           name,
           image,
           imagePullPolicy: 'IfNotPresent',
-          command: ['sleep', String(deadlineSeconds)],
+          command: probeCommand(deadlineSeconds, startupScript),
           ...(targetContainerName ? {targetContainerName} : {}),
           stdin: false,
           tty: false,

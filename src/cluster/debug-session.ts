@@ -14,6 +14,8 @@ import {
   SESSION_LABEL,
 } from './debug-pod-spec.js'
 import {execInContainer, type WebSocketInterface} from './exec.js'
+import {ExecBatcher} from './exec-batcher.js'
+import {batchSize} from './exec-batch-script.js'
 import type {Connection} from './kubeconfig.js'
 import {registerCleanup} from './lifecycle.js'
 import {timePhase} from './phase-times.js'
@@ -42,6 +44,8 @@ export interface DebugSessionOptions {
   pollIntervalMs?: number
   socketFactory?: WebSocketInterface
   log?: (line: string) => void
+  /** Run by the probe container as it starts (not by node pods); ProbeRunner.startupOutput() reads what it printed. */
+  startupScript?: string
 }
 
 /** NETDIAG_DEADLINE_SECONDS: whole seconds, at least this many (a pod must outlive its own start). */
@@ -127,9 +131,9 @@ export class DebugSession implements ProbeFactory {
 
   private async startDebugPod(namespace: string, nodeName?: string, rawSockets = false): Promise<ProbeRunner> {
     const manifest = (owner: AnchorRef, deadlineSeconds: number) =>
-      debugPodManifest({namespace, nodeName, rawSockets, owner, deadlineSeconds, image: this.options.image, sessionId: this.sessionId, command: this.options.command})
+      debugPodManifest({namespace, nodeName, rawSockets, owner, deadlineSeconds, image: this.options.image, sessionId: this.sessionId, command: this.options.command, startupScript: this.options.startupScript})
     const pod = await this.createPod(namespace, manifest, 'run with -n pointing at a namespace that allows it, or --from-pod to probe from an existing pod')
-    return this.runnerFor(pod, PROBE_CONTAINER, `debug pod ${namespace}/${pod.metadata!.name}`)
+    return this.runnerFor(pod, PROBE_CONTAINER, `debug pod ${namespace}/${pod.metadata!.name}`, false, Boolean(this.options.startupScript))
   }
 
   private async startNodePod(nodeName: string): Promise<ProbeRunner> {
@@ -142,7 +146,7 @@ export class DebugSession implements ProbeFactory {
 
   private async startEphemeral(namespace: string, podName: string, targetContainer?: string): Promise<ProbeRunner> {
     const container = `netdiag-${this.sessionId}`
-    const body = ephemeralContainerPatch(container, this.options.image, this.deadlineSeconds, targetContainer)
+    const body = ephemeralContainerPatch(container, this.options.image, this.deadlineSeconds, targetContainer, this.options.startupScript)
     try {
       await this.api.request('PATCH', `${podsPath(namespace, podName)}/ephemeralcontainers`, {body, contentType: 'application/strategic-merge-patch+json'})
     } catch (error) {
@@ -159,7 +163,7 @@ export class DebugSession implements ProbeFactory {
     this.ephemeralContainers.push({namespace, pod: podName, container})
     this.options.log?.(`added ephemeral container ${container} to pod ${namespace}/${podName} (ephemeral containers cannot be removed; it exits after ${this.deadlineSeconds}s)`)
     const pod = await this.waitForRunning(namespace, podName, container, true)
-    return this.runnerFor(pod, container, `ephemeral container ${container} in pod ${namespace}/${podName}`, true)
+    return this.runnerFor(pod, container, `ephemeral container ${container} in pod ${namespace}/${podName}`, true, Boolean(this.options.startupScript))
   }
 
   private async createPod(namespace: string, manifest: (owner: AnchorRef, deadlineSeconds: number) => Pod, fix: string): Promise<Pod> {
@@ -242,22 +246,31 @@ export class DebugSession implements ProbeFactory {
     }
   }
 
-  private runnerFor(pod: Pod, container: string, description: string, ephemeral = false): ProbeRunner {
+  private runnerFor(pod: Pod, container: string, description: string, ephemeral = false, ranStartupScript = false): ProbeRunner {
     const namespace = pod.metadata!.namespace!
     const name = pod.metadata!.name!
     const {connection, execTimeoutMs, socketFactory} = this.options
+    const target = {kubeConfig: connection.kubeConfig, namespace, pod: name, container, server: connection.server}
+    const log = connection.apiLog && connection.apiLog.level >= 6 ? connection.apiLog : undefined
+    const batcher = new ExecBatcher(async (command, timeoutMs, stream) => {
+      const result = await execInContainer(target, command, timeoutMs, socketFactory, stream)
+      // A batch's own exit code says nothing (it is stopped once every answer is in): its commands have theirs.
+      const outcome = result.timedOut ? 'timed out' : batchSize(command) !== undefined ? 'done' : `exit ${result.exitCode}`
+      log?.write(`EXEC ${namespace}/${name} ${execLabel(command)}: ${outcome} in ${result.durationMs} milliseconds`)
+      return result
+    })
     return {
       description: `${description}${pod.spec?.nodeName ? ` on ${pod.spec.nodeName}` : ''}`,
       details: {namespace, pod: name, container, node: pod.spec?.nodeName, podIP: pod.status?.podIP, ephemeral, image: this.options.image},
       exec: (command: string[], execOptions?: {timeoutMs?: number}): Promise<ExecResult> =>
-        timePhase('exec', () =>
-          execInContainer(
-            {kubeConfig: connection.kubeConfig, namespace, pod: name, container, server: connection.server},
-            command,
-            execOptions?.timeoutMs ?? execTimeoutMs,
-            socketFactory,
-          ),
-        ),
+        timePhase('exec', () => batcher.exec(command, execOptions?.timeoutMs ?? execTimeoutMs)),
+      ...(ranStartupScript
+        ? {
+            // Any failure (no get on pods/log, the log not there yet) is no answer: the caller asks by exec instead.
+            startupOutput: () =>
+              timePhase('api', () => this.api.get<string>(`${podsPath(namespace, name)}/log`, {container}, 'text')).catch(() => undefined),
+          }
+        : {}),
     }
   }
 
@@ -282,6 +295,14 @@ export class DebugSession implements ProbeFactory {
       if (mapped.kind !== 'not-found') this.options.log?.(`could not delete Job ${namespace}/${name}: ${mapped.message}; the cluster deletes it after ${this.deadlineSeconds}s`)
     }
   }
+}
+
+/** A batch is named by its size; a command by its first words (a script is long and says little on one line). */
+function execLabel(command: string[]): string {
+  const size = batchSize(command)
+  if (size !== undefined) return `batch of ${size} commands`
+  const text = command.join(' ')
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
 
 interface ItemList {

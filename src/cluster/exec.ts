@@ -20,7 +20,13 @@ export interface WebSocketInterface {
   ): Promise<unknown>
 }
 
-const MAX_OUTPUT = 1024 * 1024
+export const MAX_OUTPUT = 1024 * 1024
+
+/** Output as it arrives, and a way to end the session early (a batch whose every result is in). */
+export interface ExecStream {
+  onStdout(chunk: Buffer): void
+  signal?: AbortSignal
+}
 
 /**
  * Runs a command in a container and resolves when it has exited, the socket closed, or the timeout passed.
@@ -32,14 +38,15 @@ export async function execInContainer(
   command: string[],
   timeoutMs: number,
   socketFactory?: WebSocketInterface,
+  stream?: ExecStream,
 ): Promise<ExecResult> {
   const started = Date.now()
-  const stdout = collector()
+  const stdout = collector(stream?.onStdout)
   const stderr = collector()
   const exec = new Exec(target.kubeConfig, socketFactory as ConstructorParameters<typeof Exec>[1])
   let status: V1Status | undefined
-  let finish: (how: 'status' | 'close' | 'timeout' | 'error') => void = () => {}
-  const ended = new Promise<'status' | 'close' | 'timeout' | 'error'>((resolve) => (finish = resolve))
+  let finish: (how: 'status' | 'close' | 'timeout' | 'error' | 'stopped') => void = () => {}
+  const ended = new Promise<'status' | 'close' | 'timeout' | 'error' | 'stopped'>((resolve) => (finish = resolve))
 
   let socket: SocketLike
   try {
@@ -59,8 +66,12 @@ export async function execInContainer(
   socket.on('close', () => finish('close'))
   socket.on('error', () => finish('error'))
   const timer = setTimeout(() => finish('timeout'), timeoutMs)
+  const stop = () => finish('stopped')
+  if (stream?.signal?.aborted) stop()
+  stream?.signal?.addEventListener('abort', stop, {once: true})
   const how = await ended
   clearTimeout(timer)
+  stream?.signal?.removeEventListener('abort', stop)
   if (how !== 'close') socket.close()
 
   return {
@@ -84,11 +95,12 @@ export function exitCodeOf(status: V1Status | undefined, how: string): number {
   return how === 'close' ? 0 : 1
 }
 
-function collector() {
+function collector(onChunk?: (chunk: Buffer) => void) {
   const chunks: Buffer[] = []
   let size = 0
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
+      onChunk?.(chunk)
       if (size < MAX_OUTPUT) {
         chunks.push(chunk)
         size += chunk.length

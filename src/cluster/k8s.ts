@@ -5,5 +5,3 @@
  * go through RawApiClient; only credentials (KubeConfig), exec (Exec) and the error type come from here.
  */
 export {ApiException, Exec, KubeConfig} from '@kubernetes/client-node'
-// The same node-fetch client-node carries: loaded once, inside the bundle.
-export {default as fetch, Headers} from 'node-fetch'

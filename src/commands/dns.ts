@@ -50,6 +50,8 @@ export default class Dns extends NetdiagCommand {
       },
       checks: dnsPlan(),
       probeSource: fromPod ? {mode: 'ephemeral', namespace, pod: fromPod} : {mode: 'pod', namespace},
+      // dns.probe.source waits on no other check: the pod is started in every live run with probes.
+      startSourceEarly: !fromPod,
     })
   }
 }

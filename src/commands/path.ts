@@ -80,6 +80,8 @@ export default class Path extends NetdiagCommand {
         probeMode === 'ephemeral'
           ? {mode: 'ephemeral', namespace: refA.namespace, pod: refA.name}
           : {mode: 'pod', namespace: refA.namespace, rawSockets: true, ...(podA!.spec?.nodeName ? {nodeName: podA!.spec.nodeName} : {})},
+      // path.pods passes for two running pods with addresses: then the debug pod on A's node is needed anyway.
+      startSourceEarly: probeMode === 'pod' && Boolean(podA!.spec?.nodeName) && [podA!, podB!].every((p) => p.status?.phase === 'Running' && Boolean(p.status?.podIP)),
     })
   }
 }

@@ -14,8 +14,8 @@ export interface EngineInput<T> extends Omit<CheckContext<T>, 'result' | 'signal
 }
 
 /**
- * Runs checks in plan order: each starts as soon as its dependencies have finished, at most `concurrency` at a
- * time. A failed, erroring or skipped prerequisite skips its dependants (skippedBecause = its id); probes are
+ * Runs checks in plan order: each starts as soon as its dependencies have finished, at most `concurrency` API
+ * checks at a time (probe checks do not count). A failed, erroring or skipped prerequisite skips its dependants (skippedBecause = its id); probes are
  * skipped offline or with --no-probe; every check has a timeout; a thrown error becomes status `error`.
  */
 export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, hooks: EngineHooks = {}): Promise<CheckOutcome[]> {
@@ -44,7 +44,9 @@ export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, ho
         ])
         const started = Date.now()
         const early = skipBeforeRun(check, dependencies, input)
-        const result = early ?? (await limit(() => runOne(check, context, hooks)))
+        // A probe check spends its time waiting on a pod start or an exec, not on the API server: it does not wait
+        // for a slot, so the debug pod starts at once instead of behind the API checks that precede it in the plan.
+        const result = early ?? (await (check.needsProbe ? runOne(check, context, hooks) : limit(() => runOne(check, context, hooks))))
         const outcome: CheckOutcome = {id: check.id, title: check.title, layer: check.layer, ...result, durationMs: Date.now() - started}
         finished.set(check.id, outcome)
         hooks.onFinish?.(outcome)

@@ -38,6 +38,8 @@ export interface ProbeRunner {
   /** Facts about the probe source (pod, node, ip, whether it is an ephemeral container). */
   readonly details: Record<string, unknown>
   exec(command: string[], options?: {timeoutMs?: number}): Promise<ExecResult>
+  /** What the source's startup script printed so far (its log); undefined when there was none or it cannot be read. */
+  startupOutput?(): Promise<string | undefined>
 }
 
 /** Starts probe sources on demand, once per run; the engine's caller owns their cleanup. */

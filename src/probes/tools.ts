@@ -22,7 +22,11 @@ const END_MARKER = 'netdiag-tools-end'
 // Only nslookup and nc are asked for their banner: their flavour changes what we can run, and both print
 // usage and exit when given an unknown option (stdin closed so bind nslookup never goes interactive).
 export function detectToolsCommand(): string[] {
-  const script = [
+  return ['sh', '-c', detectToolsScript()]
+}
+
+export function detectToolsScript(): string {
+  return [
     `for t in ${PROBE_TOOLS.join(' ')}; do`,
     '  p=$(command -v "$t" 2>/dev/null) || continue',
     '  case "$p" in /*) ;; *) continue ;; esac',
@@ -35,7 +39,6 @@ export function detectToolsCommand(): string[] {
     'done',
     `echo ${END_MARKER}`,
   ].join('\n')
-  return ['sh', '-c', script]
 }
 
 export function parseToolSet(stdout: string): ToolSet {

@@ -181,6 +181,58 @@ describe('DebugSession', () => {
     await s.close() // deletes nothing: the user's pod is never deleted
   })
 
+  it('runs the startup script in the probe container before it sleeps, and reads what it printed from the log', async () => {
+    let created: Pod | undefined
+    let logQuery: Record<string, string> = {}
+    const scope = withAnchor(nock(TEST_SERVER))
+      .post('/api/v1/namespaces/shop/pods', (body: Pod) => ((created = body), true))
+      .reply(201, debugPod('netdiag-ab-x6', 'shop', 'running'))
+      .get('/api/v1/namespaces/shop/pods/netdiag-ab-x6')
+      .reply(200, debugPod('netdiag-ab-x6', 'shop', 'running'))
+      .get('/api/v1/namespaces/shop/pods/netdiag-ab-x6/log')
+      .query((q) => ((logQuery = {...q} as Record<string, string>), true))
+      .reply(200, 'netdiag-tool dig /usr/bin/dig native\nnetdiag-tools-end\n')
+      .get('/api/v1/namespaces/shop/pods/netdiag-ab-x6/log')
+      .query(true)
+      .reply(403, {kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403})
+      .delete('/api/v1/namespaces/shop/pods/netdiag-ab-x6')
+      .query(true)
+      .reply(200, {})
+      .get('/api/v1/namespaces/shop/pods')
+      .query(true)
+      .reply(200, {items: []})
+    const s = session({startupScript: 'echo hello'})
+    const runner = await s.source()
+    const command = created!.spec!.containers[0].command!
+    assert.deepEqual(command.slice(0, 2), ['sh', '-c'])
+    assert.match(command[2]!, /^echo hello\nexec sleep \d+$/)
+    assert.equal(await runner.startupOutput!(), 'netdiag-tool dig /usr/bin/dig native\nnetdiag-tools-end\n')
+    assert.deepEqual(logQuery, {container: 'probe'})
+    assert.equal(await runner.startupOutput!(), undefined, 'a log we may not read is no answer, not an error')
+    await s.close()
+    scope.done()
+  })
+
+  it('without a startup script the probe container only sleeps and the runner offers no startup output', async () => {
+    let created: Pod | undefined
+    withAnchor(nock(TEST_SERVER))
+      .post('/api/v1/namespaces/shop/pods', (body: Pod) => ((created = body), true))
+      .reply(201, debugPod('netdiag-ab-x7', 'shop', 'running'))
+      .get('/api/v1/namespaces/shop/pods/netdiag-ab-x7')
+      .reply(200, debugPod('netdiag-ab-x7', 'shop', 'running'))
+      .delete('/api/v1/namespaces/shop/pods/netdiag-ab-x7')
+      .query(true)
+      .reply(200, {})
+      .get('/api/v1/namespaces/shop/pods')
+      .query(true)
+      .reply(200, {items: []})
+    const s = session()
+    const runner = await s.source()
+    assert.equal(created!.spec!.containers[0].command![0], 'sleep')
+    assert.equal(runner.startupOutput, undefined)
+    await s.close()
+  })
+
   it('with --keep leaves the pod and says how to remove it', async () => {
     const lines: string[] = []
     nock(TEST_SERVER).post('/apis/batch/v1/namespaces/shop/jobs').reply(201, anchorJob('netdiag-ab-j1', 'shop')).post('/api/v1/namespaces/shop/pods').reply(201, debugPod('netdiag-ab-x5', 'shop', 'running')).get('/api/v1/namespaces/shop/pods/netdiag-ab-x5').reply(200, debugPod('netdiag-ab-x5', 'shop', 'running'))

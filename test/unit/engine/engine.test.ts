@@ -136,6 +136,24 @@ describe('runChecks', () => {
     assert.ok(events.indexOf('start c') > events.indexOf('end a'))
   })
 
+  it('starts a probe check at once, even behind more API checks than the concurrency limit, which still holds for them', async () => {
+    const events: string[] = []
+    let running = 0
+    let most = 0
+    const api = (id: string) => async () => {
+      events.push(`start ${id}`)
+      most = Math.max(most, ++running)
+      await new Promise((r) => setTimeout(r, 20))
+      running--
+      return pass
+    }
+    const apiChecks = Array.from({length: 4}, (_, i) => check(`a.${i}`, api(`a.${i}`)))
+    const probe = check('p.source', async () => (events.push('start probe'), pass), {needsProbe: true})
+    await runChecks([...apiChecks, probe], {view: liveView, probes, target: {}, options: {noProbe: false, timeoutMs: 1000}, concurrency: 2})
+    assert.equal(most, 2)
+    assert.ok(events.indexOf('start probe') < events.indexOf('start a.2'), events.join(', '))
+  })
+
   it('rejects an invalid result shape as an error', async () => {
     const outcomes = await run([check('v.bad', async () => ({status: 'great'}) as unknown as CheckResult)])
     assert.equal(outcomes[0].status, 'error')
