@@ -27,7 +27,9 @@ export function send(url: string, init: SendInit): Promise<SendResult> {
   // Looked up at call time, not bound at import: nock (the tests' API) replaces the modules' request functions.
   const request = url.startsWith('https:') ? https.request : http.request
   return new Promise((resolve, reject) => {
-    const req = request(url, {method: init.method, headers: {'Accept-Encoding': 'gzip, deflate', ...init.headers}, agent: init.agent as http.Agent | undefined}, (res) => {
+    const length = init.body === undefined ? {} : {'Content-Length': String(Buffer.byteLength(init.body))}
+    const headers = {'Accept-Encoding': 'gzip, deflate', ...length, ...init.headers}
+    const req = request(url, {method: init.method, headers, agent: init.agent as http.Agent | undefined}, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('error', reject)

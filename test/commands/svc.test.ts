@@ -136,6 +136,28 @@ describe('kubectl netdiag svc (nock)', () => {
     assert.equal(r.check('svc.endpoints').skippedBecause, 'svc.selector')
   })
 
+  it('a Service that exists nowhere, with probes on: no debug pod is started (the probes would be skipped)', async () => {
+    // The probe checks' own access reviews on top of the API checks'; any create (Job, pod) would be an
+    // unexpected request, which the strict nock turns into a failure.
+    const scope = mockMissingService([], [])
+    const reviews = nock(TEST_SERVER)
+      .post(SSAR)
+      .reply(201, (_uri, body) => ({kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', spec: (body as {spec: unknown}).spec, status: {allowed: true}}))
+      .persist()
+    const unexpected: string[] = []
+    const record = (req: {method?: string; path?: string}) => unexpected.push(`${req.method} ${req.path}`)
+    nock.emitter.on('no match', record)
+    const result = await run(['svc', 'backend', '-n', 'shop', '--kubeconfig', writeKubeconfig(), '-o', 'json']).finally(() => nock.emitter.off('no match', record))
+    scope.done()
+    reviews.persist(false)
+    assert.deepEqual(unexpected, [], result.stderr)
+    assert.equal(result.exitCode, 1, result.stderr)
+    const report = JSON.parse(result.stdout)
+    assert.equal(report.diagnosis.rootCause.checkId, 'svc.service')
+    assert.equal(report.probe, undefined)
+    assert.doesNotMatch(result.stderr, /created debug pod/)
+  })
+
   it('a Service that exists nowhere: a diagnosis (exit 1), not bad input, naming the similar names in the namespace', async () => {
     const scope = mockMissingService([], [service({name: 'backends'}), service({name: 'frontend'})])
     const r = await svc()
