@@ -39,6 +39,22 @@ describe('e2e: kubectl netdiag dns', {skip: skipWithoutCluster}, () => {
     })
   })
 
+  it('a healthy run takes two execs: the tools come from the probe container\'s startup log, the lookups run batched', async () => {
+    await withNamespace('dns-execs', async (namespace) => {
+      const run = netdiag(['dns', '-n', namespace, ...probe, '-v', '6'])
+      assert.equal(run.exitCode, 0, run.stderr + run.stdout)
+      const source = check(run.report, 'dns.probe.source')
+      assert.equal(source.details.toolsDetectedBy, 'startup-log', JSON.stringify(source.details))
+      const execs = run.stderr.split('\n').filter((line) => line.startsWith('EXEC '))
+      const replicas = kubectlOk(['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-dns', '-o', 'name']).split('\n').filter(Boolean).length
+      // resolv.conf, the lookup over UDP and TCP and each CoreDNS replica in one exec; then the search-list lookup
+      // (with the external one when it runs: --external-name=none here).
+      assert.equal(execs.length, 2, execs.join('\n'))
+      assert.match(execs[0]!, new RegExp(`: batch of ${3 + replicas} commands: done in \\d+ milliseconds$`))
+      assert.match(run.stderr, new RegExp(`GET \\S+/api/v1/namespaces/${namespace}/pods/netdiag-[^/]+/log\\?container=probe 200`))
+    })
+  })
+
   it('the same checks run offline from a snapshot of this cluster, with probes skipped as offline', async () => {
     const snapshot = netdiag(['snapshot'])
     assert.equal(snapshot.exitCode, 0, snapshot.stderr)
