@@ -40,3 +40,26 @@ describe('bundled dependencies have one entry each', () => {
     })
   }
 })
+
+describe('what an install needs', () => {
+  const pjson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {dependencies: Record<string, string>; devDependencies: Record<string, string>}
+  const packageOf = (specifier: string) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!)
+
+  it('every package src loads at run time, outside the bundled entries, is a dependency', () => {
+    const missing = sources(SRC)
+      .filter((file) => !Object.values(ENTRY).includes(relative(SRC, file)))
+      .flatMap((file) => {
+        const text = readFileSync(file, 'utf8')
+        const specifiers = new Set([...text.matchAll(/(?:from|import\()\s*'([^'.][^']*)'/g)].map((m) => m[1]!).filter((s) => !s.startsWith('node:')))
+        return [...specifiers].filter((s) => valueImports(text, s).length > 0 || text.includes(`import('${s}')`)).filter((s) => !(packageOf(s) in pjson.dependencies)).map((s) => `${relative(SRC, file)}: ${s}`)
+      })
+    assert.deepEqual(missing, [])
+  })
+
+  it('the bundled packages are build dependencies only: an install does not fetch them again', () => {
+    for (const pkg of Object.keys(ENTRY)) {
+      assert.equal(pjson.dependencies[pkg], undefined, pkg)
+      assert.ok(pjson.devDependencies[pkg], pkg)
+    }
+  })
+})
