@@ -29,14 +29,15 @@ spec:
 `
 }
 
-function ingress(options: {className: string; port?: number; host?: string}): string {
+function ingress(options: {className: string; port?: number; host?: string; tlsSecrets?: string[]}): string {
+  const tls = options.tlsSecrets ? `  tls:\n${options.tlsSecrets.map((name) => `  - hosts: [${options.host ?? 'shop.example.com'}]\n    secretName: ${name}\n`).join('')}` : ''
   return `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   name: web
 spec:
   ingressClassName: ${options.className}
-  rules:
+${tls}  rules:
   - host: ${options.host ?? 'shop.example.com'}
     http:
       paths:
@@ -104,6 +105,20 @@ spec:
       assert.equal(run.exitCode, 1, run.stderr)
       assert.equal(run.report!.diagnosis.rootCause!.checkId, 'ingress.backend.endpoints')
       assert.match(check(run.report, 'ingress.backend.endpoints').summary, new RegExp(`Service ${namespace}/backend has no ready endpoint for port http 80/TCP`))
+    })
+  })
+
+  it('TLS Secrets are looked up by metadata, with our credentials: the one that exists passes, the missing one is named', async () => {
+    // This GET carries an Accept header of its own; merging headers once dropped the token from it.
+    await withNamespace('ing-tls', async (namespace) => {
+      kubectlOk(['-n', namespace, 'create', 'secret', 'generic', 'shop-tls', '--type=kubernetes.io/tls', '--from-literal=tls.crt=not-a-cert', '--from-literal=tls.key=not-a-key'])
+      apply(namespace, service('backend') + '---\n' + ingress({className: CLASS, tlsSecrets: ['shop-tls', 'gone-tls']}))
+      const run = netdiag(['ingress', 'web', '-n', namespace, ...json])
+      const tls = check(run.report, 'ingress.tls.secret')
+      assert.equal(tls.status, 'fail', JSON.stringify(tls))
+      assert.match(tls.summary, new RegExp(`^TLS Secret ${namespace}/gone-tls does not exist`))
+      assert.deepEqual(tls.details.secrets, [{name: 'shop-tls', exists: true}, {name: 'gone-tls', exists: false}])
+      assert.doesNotMatch(run.stdout, /not-a-cert|not-a-key/, 'Secret data is never read')
     })
   })
 
