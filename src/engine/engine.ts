@@ -23,7 +23,8 @@ export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, ho
   const finished = new Map<string, CheckOutcome>()
   const running = new Map<string, Promise<CheckOutcome>>()
   const limit = semaphore(input.concurrency ?? 6)
-  const controller = new AbortController()
+  // Made when a check first asks for it: most checks never do, and a sweep runs the engine once per Service.
+  let controller: AbortController | undefined
 
   const context: CheckContext<T> = {
     view: input.view,
@@ -31,7 +32,9 @@ export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, ho
     target: input.target,
     options: input.options,
     result: (id) => finished.get(id),
-    signal: controller.signal,
+    get signal() {
+      return (controller ??= new AbortController()).signal
+    },
   }
 
   for (const check of checks) {
@@ -55,7 +58,7 @@ export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, ho
   try {
     return await Promise.all(checks.map((check) => running.get(check.id)!))
   } finally {
-    controller.abort(RUN_FINISHED)
+    controller?.abort(RUN_FINISHED)
   }
 }
 

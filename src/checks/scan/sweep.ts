@@ -143,7 +143,7 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
     // dns.policy would pass (nothing stands between these pods and CoreDNS), so the evaluation is skipped.
     const unrestricted = policies.length > 0 && !policies.some(restrictsEgress) && !(await dnsSideRestricted(view)) && !(await otherLayers(view, namespaces))
     const checks = unrestricted ? NAMESPACE_DNS_CHECKS.filter((c) => c.id !== 'dns.policy') : NAMESPACE_DNS_CHECKS
-    const outcomes = await run(checks, {namespace, existingPodsOnly: true})
+    const outcomes = await run(checks, {namespace, existingPodsOnly: true, noPassDetails: true})
     for (const outcome of outcomes) {
       // Per namespace, policy enforcement names this namespace's policies only (kube-system's have their own row).
       const own = outcome.id === 'dns.policy-enforcement' ? {...outcome, objects: (outcome.objects ?? []).filter((o) => o.namespace === namespace)} : outcome

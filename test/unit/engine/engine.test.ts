@@ -149,3 +149,24 @@ describe('validatePlan', () => {
     assert.doesNotThrow(() => validatePlan([{id: 'a.c'}, {id: 'a.b', dependsOn: ['a.c']}]))
   })
 })
+
+describe('the run signal', () => {
+  it('is one signal for every check of a run, aborted when the run ends (a check that left work behind stops it)', async () => {
+    const seen: AbortSignal[] = []
+    const grab = (id: string) => check(id, async function (this: unknown, ...args: unknown[]) {
+      seen.push((args[0] as {signal: AbortSignal}).signal)
+      return pass
+    } as never)
+    await run([grab('a.one'), grab('a.two')])
+    assert.equal(seen.length, 2)
+    assert.equal(seen[0], seen[1])
+    assert.equal(seen[0]!.aborted, true)
+    assert.equal((seen[0]!.reason as Error).name, 'AbortError')
+  })
+
+  it('is live while the checks run', async () => {
+    let abortedDuring: boolean | undefined
+    await run([check('a.one', (async (ctx: {signal: AbortSignal}) => ((abortedDuring = ctx.signal.aborted), pass)) as never)])
+    assert.equal(abortedDuring, false)
+  })
+})
