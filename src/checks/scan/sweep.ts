@@ -6,7 +6,7 @@ import {policyFindings} from '../../analysis/scan/policies.js'
 import {makeFinding} from '../../analysis/scan/findings.js'
 import type {Namespace, NetworkPolicy, ObjectRef, Pod} from '../../cluster/types.js'
 import type {ClusterView} from '../../cluster/view.js'
-import {runChecks} from '../../engine/engine.js'
+import {runChecksInOrder} from '../../engine/engine.js'
 import {NetdiagError} from '../../errors.js'
 import {NotServedError} from '../../cluster/not-served.js'
 import {ingressPlan} from '../ingress/plan.js'
@@ -74,8 +74,6 @@ export interface SweepResult {
   namespaces: string[]
 }
 
-const SILENT = {}
-
 /** A check that meets malformed input reports it to the view, so the run ends with exit 2 instead of a finding. */
 function failClosed<T>(view: ClusterView, checks: Check<T>[]): Check<T>[] {
   return checks.map((check) => ({
@@ -96,7 +94,7 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
   const run = <T>(checks: Check<T>[], target: T) => {
     let safe = guarded.get(checks) as Check<T>[] | undefined
     if (!safe) guarded.set(checks, (safe = failClosed(view, checks)) as Check<never>[])
-    return runChecks(safe, {view, target, options, concurrency: 1}, SILENT)
+    return runChecksInOrder(safe, {view, target, options, concurrency: 1})
   }
   const {namespaceObjects, allPods, refused} = await readScope(view, scope)
   const namespaces = scope.namespace ? [scope.namespace] : sortedNamespaces(namespaceObjects, allPods)
