@@ -212,3 +212,13 @@ export function formatLabels(labels: Labels | undefined): string {
   const entries = Object.entries(labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return `{${entries.map(([k, v]) => `${k}=${v}`).join(', ')}}`
 }
+
+/** The same text for the same set of labels whatever their order, and different text for any other set (a map key). */
+export function labelsKey(labels: Labels): string {
+  let key = ''
+  for (const name of Object.keys(labels).sort()) {
+    const value = `${labels[name]}`
+    key += `${name.length}:${name}=${value.length}:${value};`
+  }
+  return key
+}

@@ -91,6 +91,32 @@ export function validateSnapshotObject(object: SnapshotObject): void {
   }
 }
 
+// A snapshot repeats the same few label keys and values on every pod of a workload: each text is tested once.
+// The memo keeps valid texts only (an invalid one fails the run) and is bounded, as texts come from the file.
+const MEMO_LIMIT = 100_000
+const validKeys = new Set<string>()
+const validValues = new Set<string>()
+
+function remembered(memo: Set<string>, text: string, valid: (text: string) => boolean): boolean {
+  if (memo.has(text)) return true
+  if (!valid(text)) return false
+  if (memo.size >= MEMO_LIMIT) memo.clear()
+  memo.add(text)
+  return true
+}
+
+function validLabelKey(key: string): boolean {
+  return remembered(validKeys, key, () => {
+    const slash = key.lastIndexOf('/')
+    const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : [undefined, key]
+    return LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)))
+  })
+}
+
+function validLabelValue(value: string): boolean {
+  return remembered(validValues, value, () => value.length <= 63 && LABEL_VALUE.test(value))
+}
+
 class Validator {
   constructor(private readonly fail: Fail) {}
 
@@ -132,13 +158,9 @@ class Validator {
   labels(value: unknown, field: string): void {
     const labels = this.object(value, field)
     for (const [key, labelValue] of Object.entries(labels ?? {})) {
-      const slash = key.lastIndexOf('/')
-      const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : [undefined, key]
-      if (!LABEL_NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))) {
-        this.fail(`${field}`, `${JSON.stringify(key)} is not a valid label key`)
-      }
+      if (!validLabelKey(key)) this.fail(`${field}`, `${JSON.stringify(key)} is not a valid label key`)
       if (typeof labelValue !== 'string') this.fail(`${field}.${key}`, `is not a string (got ${describeValue(labelValue)})`)
-      if ((labelValue as string).length > 63 || !LABEL_VALUE.test(labelValue as string)) {
+      if (!validLabelValue(labelValue as string)) {
         this.fail(`${field}.${key}`, `${JSON.stringify(labelValue).slice(0, 80)} is not a valid label value (at most 63 characters: letters, digits, '-', '_', '.', starting and ending alphanumeric)`)
       }
     }

@@ -23,16 +23,7 @@ export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, ho
   const finished = new Map<string, CheckOutcome>()
   const running = new Map<string, Promise<CheckOutcome>>()
   const limit = semaphore(input.concurrency ?? 6)
-  const controller = new AbortController()
-
-  const context: CheckContext<T> = {
-    view: input.view,
-    probes: input.probes,
-    target: input.target,
-    options: input.options,
-    result: (id) => finished.get(id),
-    signal: controller.signal,
-  }
+  const {context, finish} = runContext(input, finished)
 
   for (const check of checks) {
     running.set(
@@ -57,9 +48,63 @@ export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, ho
   try {
     return await Promise.all(checks.map((check) => running.get(check.id)!))
   } finally {
-    controller.abort(RUN_FINISHED)
+    finish()
   }
 }
+
+/**
+ * The outcomes runChecks gives, for a view that answers from memory (a snapshot, or an overlay of one): one check
+ * at a time in plan order, without the timers, races and scheduling that a live run needs. scan runs the svc
+ * checks once per Service, ten thousand times on a large snapshot, where none of that can matter: nothing waits
+ * on the network, so no timeout could fire. Live views, hooks and --timings take runChecks.
+ */
+export async function runChecksInOrder<T>(checks: Check<T>[], input: EngineInput<T>): Promise<CheckOutcome[]> {
+  if (input.view.source !== 'snapshot' || input.options.timings) return runChecks(checks, input)
+  if (!validPlans.has(checks)) {
+    validatePlan(checks)
+    validPlans.add(checks)
+  }
+  const finished = new Map<string, CheckOutcome>()
+  const {context, finish} = runContext(input, finished)
+  const outcomes: CheckOutcome[] = []
+  try {
+    for (const check of checks) {
+      const started = Date.now()
+      let result = skipBeforeRun(check, (check.dependsOn ?? []).map((id) => finished.get(id)!), input)
+      if (!result) {
+        try {
+          result = validateResult(await check.run(context))
+        } catch (error) {
+          result = errorResult(error)
+        }
+      }
+      const outcome: CheckOutcome = {id: check.id, title: check.title, layer: check.layer, ...result, durationMs: Date.now() - started}
+      finished.set(check.id, outcome)
+      outcomes.push(outcome)
+    }
+    return outcomes
+  } finally {
+    finish()
+  }
+}
+
+/** What every check of one run sees; the signal is made when a check first asks for it (most never do). */
+function runContext<T>(input: EngineInput<T>, finished: Map<string, CheckOutcome>): {context: CheckContext<T>; finish: () => void} {
+  let controller: AbortController | undefined
+  const context: CheckContext<T> = {
+    view: input.view,
+    probes: input.probes,
+    target: input.target,
+    options: input.options,
+    result: (id) => finished.get(id),
+    get signal() {
+      return (controller ??= new AbortController()).signal
+    },
+  }
+  return {context, finish: () => controller?.abort(RUN_FINISHED)}
+}
+
+const validPlans = new WeakSet<readonly Check<never>[]>()
 
 // One reason for every run: abort() without one builds a DOMException with a stack trace each time, which a
 // sweep running the svc checks once per Service (scan) pays ten thousand times.

@@ -49,7 +49,18 @@ export function podIp(pod: Pod): string | undefined {
   return pod.status?.podIP ?? pod.status?.podIPs?.[0]?.ip ?? undefined
 }
 
+// Both evaluators resolve each side of every flow they judge, and a sweep judges the same endpoints many times
+// (dns.policy: every label group against every CoreDNS replica, UDP and TCP): resolve each Endpoint once.
+// Endpoints are values: nothing changes one after it is built (podEndpoint, ipEndpoint).
+const resolved = new WeakMap<Endpoint, ResolvedEndpoint>()
+
 export function resolveEndpoint(endpoint: Endpoint): ResolvedEndpoint {
+  let known = resolved.get(endpoint)
+  if (!known) resolved.set(endpoint, (known = resolve(endpoint)))
+  return known
+}
+
+function resolve(endpoint: Endpoint): ResolvedEndpoint {
   const pod = endpoint.pod
   const namespace = endpoint.namespace ?? pod?.metadata?.namespace ?? (pod ? 'default' : undefined)
   const labels = endpoint.namespaceLabels ?? {}

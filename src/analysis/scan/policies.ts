@@ -5,7 +5,7 @@
 // Pods are grouped by identical labels first (policies cannot tell them apart) and indexed by label, so the cost
 // grows with policies × candidate groups, not policies × pods.
 import type {LabelSelector, Namespace, NetworkPolicy, NetworkPolicyPeer, ObjectRef, Pod} from '../../cluster/types.js'
-import {compileSelector, formatLabelSelector, isEmptySelector, selectorRequirements, type Labels} from '../labels.js'
+import {compileSelector, formatLabelSelector, isEmptySelector, labelsKey, selectorRequirements, type Labels} from '../labels.js'
 import {makeFinding, type ScanFinding} from './findings.js'
 
 export interface PolicyScanInput {
@@ -34,7 +34,7 @@ class GroupIndex {
       const groups = new Map<string, LabelGroup>()
       for (const pod of list) {
         const labels = pod.metadata?.labels ?? {}
-        const key = labelKey(labels)
+        const key = labelsKey(labels)
         const group = groups.get(key)
         if (group) group.count++
         else groups.set(key, {namespace, labels, count: 1})
@@ -67,14 +67,6 @@ class GroupIndex {
 }
 
 /** Identical label sets, identical keys (NUL never occurs in a label key or value). */
-function labelKey(labels: Labels): string {
-  const keys = Object.keys(labels)
-  if (keys.length > 1) keys.sort()
-  let key = ''
-  for (const k of keys) key += `${k}\u0000${labels[k]}\u0000`
-  return key
-}
-
 function ref(policy: NetworkPolicy): ObjectRef {
   return {kind: 'NetworkPolicy', namespace: policy.metadata?.namespace, name: policy.metadata?.name ?? '?'}
 }

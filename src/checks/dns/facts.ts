@@ -49,10 +49,16 @@ export async function clusterDomainOf(view: ClusterView, explicit?: string): Pro
 }
 
 /** The CNI as DaemonSets and node annotations show it: what both DNS policy checks judge enforcement by. */
-export async function cniFromApi(view: ClusterView): Promise<CniDetection> {
-  const [daemonSets, nodes] = await Promise.all([view.listDaemonSets(undefined), view.listNodes()])
-  return detectCni({daemonSets, nodes})
+export function cniFromApi(view: ClusterView): Promise<CniDetection> {
+  // Once per view: a sweep asks for every namespace, and the answer is the cluster's.
+  let known = cnis.get(view)
+  if (!known) {
+    known = Promise.all([view.listDaemonSets(undefined), view.listNodes()]).then(([daemonSets, nodes]) => detectCni({daemonSets, nodes}))
+    cnis.set(view, known)
+  }
+  return known
 }
+const cnis = new WeakMap<ClusterView, Promise<CniDetection>>()
 
 export const NODELOCAL_SELECTOR = 'k8s-app=node-local-dns'
 

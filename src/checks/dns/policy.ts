@@ -1,5 +1,5 @@
 import {denialSubject} from '../../analysis/network-policy/denial-words.js'
-import {formatLabels} from '../../analysis/labels.js'
+import {formatLabels, labelsKey} from '../../analysis/labels.js'
 import {evaluateConnection, ipEndpoint, namespaceLabels, podEndpoint} from '../../analysis/network-policy.js'
 import {NETWORK_POLICY_API_VERSION} from '../../analysis/policy/adapters/network-policy.js'
 import type {DecidingRule, FlowVerdict} from '../../analysis/policy/index.js'
@@ -55,45 +55,53 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
 
     const index = layers.set.networkPolicies
     const groups = sourceGroups(clients, target)
+    // One endpoint per replica and per group: each is resolved once for every flow judged (see resolveEndpoint).
+    const serverEndpoints = servers.map((server) => podEndpoint(server, dnsNamespace ?? namespaceLabels(DNS_NAMESPACE)))
     const results: Result[] = groups.flatMap((group) => {
       const source = podEndpoint(group.pod, namespace ?? namespaceLabels(target.namespace))
-      return servers.map((server) => {
-        const serverEndpoint = podEndpoint(server, dnsNamespace ?? namespaceLabels(DNS_NAMESPACE))
-        const judge = (protocol: 'UDP' | 'TCP') => ({
-          flow: layeredVerdict(layers, source, serverEndpoint, {protocol, port: 53}),
-          np: evaluateConnection(index, source, serverEndpoint, {protocol, port: 53}),
-        })
+      return servers.map((server, i) => {
+        const serverEndpoint = serverEndpoints[i]!
+        const judge = (protocol: 'UDP' | 'TCP'): Judged => {
+          // The NetworkPolicy-only verdict words the details and near misses: worked out when they are read.
+          let np: ConnectionVerdict | undefined
+          return {
+            flow: layeredVerdict(layers, source, serverEndpoint, {protocol, port: 53}),
+            get np() {
+              return (np ??= evaluateConnection(index, source, serverEndpoint, {protocol, port: 53}))
+            },
+          }
+        }
         return {group, server, udp: judge('UDP'), tcp: judge('TCP')}
       })
     })
     const serverName = (pod: Pod) => `${DNS_NAMESPACE}/${pod.metadata?.name}`
     const unenforced = notEnforcedWords(layers)
-    const details: Record<string, unknown> = {
+    const detailsOf = (): Record<string, unknown> => ({
       policies: policies.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`),
       replicas: servers.map(serverName),
       evaluated: results.map((r) => ({pods: r.group.label, count: r.group.count, replica: serverName(r.server), udp: r.udp.flow.verdict === 'allowed', tcp: r.tcp.flow.verdict === 'allowed', udpWhy: r.udp.np.summary, tcpWhy: r.tcp.np.summary})),
       verdicts: results.flatMap((r) => (['udp', 'tcp'] as const).map((k) => ({flow: `${r.group.label} to ${serverName(r.server)}`, ...verdictEntry(53, k.toUpperCase(), r[k].flow)}))),
       enforcer: {name: layers.enforcer.name, model: layers.enforcer.model, known: layers.enforcer.known},
       ...(unenforced ? {notEnforced: layers.set.notEnforced.map((n) => n.reason)} : {}),
-    }
+    })
     const blocked = results.filter((r) => r.udp.flow.verdict === 'denied' || r.tcp.flow.verdict === 'denied')
     const unknown = results.filter((r) => r.udp.flow.verdict === 'unknown' || r.tcp.flow.verdict === 'unknown')
     const cache = blocked.length === 0 ? await nodeLocalCache(view).catch(() => undefined) : undefined
     if (cache?.address.ip) {
       const cut = cacheEgressDenied(layers, groups, namespace ?? namespaceLabels(target.namespace), cache.address.ip)
-      if (cut) return {...cut, details: {...details, ...cut.details}}
+      if (cut) return {...cut, details: {...detailsOf(), ...cut.details}}
     }
     if (blocked.length === 0) {
       if (unknown.length > 0) {
         const v = unknown[0]!.udp.flow.verdict === 'unknown' ? unknown[0]!.udp.flow : unknown[0]!.tcp.flow
-        return {status: 'warn', summary: `unknown: whether ${unknown[0]!.group.label} reach ${serverName(unknown[0]!.server)} on 53 cannot be told statically: ${v.unknownBecause}`, objects: uniqueObjects(v.decidedBy), details, remediation: 'a live lookup settles it: rerun without --no-probe'}
+        return {status: 'warn', summary: `unknown: whether ${unknown[0]!.group.label} reach ${serverName(unknown[0]!.server)} on 53 cannot be told statically: ${v.unknownBecause}`, objects: uniqueObjects(v.decidedBy), details: detailsOf(), remediation: 'a live lookup settles it: rerun without --no-probe'}
       }
       const deciding = [...new Set(results.flatMap((r) => [...r.udp.flow.decidedBy, ...r.tcp.flow.decidedBy]).map((p) => (p.kind === 'NetworkPolicy' && p.apiVersion === NETWORK_POLICY_API_VERSION ? `${p.namespace}/${p.name}` : `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`)))]
       const groupCount = new Set(results.map((r) => r.group)).size
       return {
         status: unenforced ? 'warn' : 'pass',
         summary: `egress to CoreDNS on 53/UDP and 53/TCP is allowed for ${groupCount === 1 ? results[0]!.group.label : `all ${groupCount} label groups of pods in ${target.namespace}`}${deciding.length ? ` (by ${deciding.join(', ')})` : ''}${unenforced ? `; ${unenforced}` : ''}`,
-        details,
+        ...(unenforced || !target.noPassDetails ? {details: detailsOf()} : {}),
       }
     }
     const worst = blocked.find((r) => r.udp.flow.verdict === 'denied') ?? blocked[0]!
@@ -125,7 +133,7 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
       status: decorative ? 'warn' : 'fail',
       summary: decorative ? `${summary}; but CNI ${cni!.cni} does not enforce NetworkPolicy, so the policy is decorative` : summary,
       objects: onlyNetworkPolicies ? deciders.map((p) => ({kind: 'NetworkPolicy', namespace: p.namespace, name: p.name})) : uniqueObjects(deciders),
-      details: {...details, blockedBy: side, ...(partial ? {cutOffReplicas: cutOff.map((r) => serverName(r.server))} : {}), nearMisses},
+      details: {...detailsOf(), blockedBy: side, ...(partial ? {cutOffReplicas: cutOff.map((r) => serverName(r.server))} : {}), nearMisses},
       remediation: onlyNetworkPolicies
         ? side === 'ingress'
           ? ingressFix(target.namespace, partial ? deciders.map((d) => `${d.namespace}/${d.name}`) : undefined)
@@ -188,7 +196,7 @@ function sourceGroups(clients: Pod[], target: DnsTarget): SourceGroup[] {
     if (pod.spec?.hostNetwork) continue
     if (target.existingPodsOnly && (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed')) continue
     const labels = pod.metadata?.labels ?? {}
-    const key = JSON.stringify(Object.entries(labels).sort())
+    const key = labelsKey(labels)
     const existing = groups.get(key)
     if (existing) existing.count++
     else groups.set(key, {label: target.fromPod ? `pod ${target.namespace}/${pod.metadata?.name}` : `pods in ${target.namespace} with ${formatLabels(labels) || 'no labels'}`, pod, count: 1})

@@ -9,6 +9,8 @@ export interface DnsTarget {
   clusterDomain?: string
   /** scan: judge only the pods that exist, not the debug pod a probe run would add. */
   existingPodsOnly?: boolean
+  /** scan: a passing result is dropped whole, so its details (a verdict per label group and replica) are not built. */
+  noPassDetails?: boolean
 }
 
 export const DNS_NAMESPACE = 'kube-system'

@@ -69,8 +69,7 @@ async function load(view: ClusterView, namespaces: string[], networkPolicies: re
     ),
   )
   others.sort((a, b) => `${a.apiVersion}/${a.kind}/${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.apiVersion}/${b.kind}/${b.metadata?.namespace}/${b.metadata?.name}`))
-  const [daemonSets, nodes] = await Promise.all([view.listDaemonSets(undefined).catch(() => [] as DaemonSet[]), view.listNodes().catch(() => [] as Node[])])
-  let enforcer = detectEnforcer(detectCni({daemonSets, nodes}), daemonSets)
+  let enforcer = await runningEnforcer(view)
   if (!enforcer.known && others.length > 0) enforcer = assumedEnforcer(new Set(others.map((o) => kindKey((o.apiVersion ?? '').split('/')[0]!, o.kind ?? ''))))
   let set: PolicySet
   try {
@@ -83,6 +82,20 @@ async function load(view: ClusterView, namespaces: string[], networkPolicies: re
     throw bad
   }
   return {set, enforcer, unreadable, layered: others.length > 0 || unreadable.length > 0}
+}
+
+const enforcers = new WeakMap<ClusterView, Promise<Enforcer>>()
+
+/** What the DaemonSets and nodes say enforces policies: the same for every namespace of a run (a sweep asks per namespace). */
+function runningEnforcer(view: ClusterView): Promise<Enforcer> {
+  let known = enforcers.get(view)
+  if (!known) {
+    known = Promise.all([view.listDaemonSets(undefined).catch(() => [] as DaemonSet[]), view.listNodes().catch(() => [] as Node[])]).then(([daemonSets, nodes]) =>
+      detectEnforcer(detectCni({daemonSets, nodes}), daemonSets),
+    )
+    enforcers.set(view, known)
+  }
+  return known
 }
 
 /** The flow through every layer; a layer we could not read makes it unknown, never allowed. */

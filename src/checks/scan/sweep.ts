@@ -6,7 +6,7 @@ import {policyFindings} from '../../analysis/scan/policies.js'
 import {makeFinding} from '../../analysis/scan/findings.js'
 import type {Namespace, NetworkPolicy, ObjectRef, Pod} from '../../cluster/types.js'
 import type {ClusterView} from '../../cluster/view.js'
-import {runChecks} from '../../engine/engine.js'
+import {runChecksInOrder} from '../../engine/engine.js'
 import {NetdiagError} from '../../errors.js'
 import {NotServedError} from '../../cluster/not-served.js'
 import {ingressPlan} from '../ingress/plan.js'
@@ -74,8 +74,6 @@ export interface SweepResult {
   namespaces: string[]
 }
 
-const SILENT = {}
-
 /** A check that meets malformed input reports it to the view, so the run ends with exit 2 instead of a finding. */
 function failClosed<T>(view: ClusterView, checks: Check<T>[]): Check<T>[] {
   return checks.map((check) => ({
@@ -96,7 +94,7 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
   const run = <T>(checks: Check<T>[], target: T) => {
     let safe = guarded.get(checks) as Check<T>[] | undefined
     if (!safe) guarded.set(checks, (safe = failClosed(view, checks)) as Check<never>[])
-    return runChecks(safe, {view, target, options, concurrency: 1}, SILENT)
+    return runChecksInOrder(safe, {view, target, options, concurrency: 1})
   }
   const {namespaceObjects, allPods, refused} = await readScope(view, scope)
   const namespaces = scope.namespace ? [scope.namespace] : sortedNamespaces(namespaceObjects, allPods)
@@ -143,7 +141,7 @@ export async function sweep(view: ClusterView, scope: SweepScope, options: RunOp
     // dns.policy would pass (nothing stands between these pods and CoreDNS), so the evaluation is skipped.
     const unrestricted = policies.length > 0 && !policies.some(restrictsEgress) && !(await dnsSideRestricted(view)) && !(await otherLayers(view, namespaces))
     const checks = unrestricted ? NAMESPACE_DNS_CHECKS.filter((c) => c.id !== 'dns.policy') : NAMESPACE_DNS_CHECKS
-    const outcomes = await run(checks, {namespace, existingPodsOnly: true})
+    const outcomes = await run(checks, {namespace, existingPodsOnly: true, noPassDetails: true})
     for (const outcome of outcomes) {
       // Per namespace, policy enforcement names this namespace's policies only (kube-system's have their own row).
       const own = outcome.id === 'dns.policy-enforcement' ? {...outcome, objects: (outcome.objects ?? []).filter((o) => o.namespace === namespace)} : outcome

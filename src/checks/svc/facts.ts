@@ -43,11 +43,14 @@ export function portsInScope(service: Service, target: SvcTarget): ServicePort[]
   return selectServicePorts(service, target.port).ports
 }
 
-/** Pods the Service's selector matches (the API filters live; a snapshot filters one namespace). */
-export function selectedPods(view: ClusterView, target: SvcTarget, service: Service): Promise<Pod[]> {
+/**
+ * Pods the Service's selector matches (the API filters live; a snapshot filters one namespace), once per run:
+ * svc.selector, svc.ports and svc.type all ask. The list is shared, so it is frozen: no check may reorder it.
+ */
+export function selectedPods(view: ClusterView, target: SvcTarget, service: Service): Promise<readonly Pod[]> {
   if (!hasSelector(service)) return Promise.resolve([])
   const selector = formatLabelSelector({matchLabels: service.spec!.selector!})
-  return view.listPods(target.namespace, {labelSelector: selector})
+  return once(view, `selected|${target.namespace}|${selector}`, async () => Object.freeze(await view.listPods(target.namespace, {labelSelector: selector})))
 }
 
 export function serviceSlices(view: ClusterView, target: SvcTarget): Promise<EndpointSlice[]> {

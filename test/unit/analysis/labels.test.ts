@@ -7,6 +7,7 @@ import {
   formatLabelSelector,
   formatLabels,
   isEmptySelector,
+  labelsKey,
   matchesSelector,
   parseLabelSelector,
   selectorProblems,
@@ -151,4 +152,19 @@ describe('formatLabelSelector', () => {
   }
 
   it('formats label sets sorted', () => assert.equal(formatLabels({b: '2', a: '1'}), '{a=1, b=2}'))
+})
+
+describe('labelsKey', () => {
+  // [name, a, b, same key?]
+  const cases: [string, Record<string, string>, Record<string, string>, boolean][] = [
+    ['order does not matter', {a: '1', b: '2'}, {b: '2', a: '1'}, true],
+    ['no labels equal no labels', {}, {}, true],
+    ['another value', {a: '1'}, {a: '2'}, false],
+    ['another key', {a: '1'}, {b: '1'}, false],
+    ['a subset', {a: '1'}, {a: '1', b: '2'}, false],
+    ['separators inside a value cannot forge a pair', {a: '1;b=2'}, {a: '1', b: '2'}, false],
+    ['key and value boundary is unambiguous', {'a=b': 'c'}, {a: 'b=c'}, false],
+    ['empty value differs from a missing label', {a: ''}, {}, false],
+  ]
+  for (const [name, a, b, same] of cases) it(name, () => assert.equal(labelsKey(a) === labelsKey(b), same))
 })

@@ -13,6 +13,7 @@ import {
   type Endpoint,
   type TrafficPort,
 } from '../../../src/analysis/network-policy.js'
+import {resolveEndpoint} from '../../../src/analysis/network-policy/endpoints.js'
 import {ep, namespace, namespaces, pod, pods, policy} from './network-policy-fixtures.js'
 
 const TCP8080 = {protocol: 'TCP', port: 8080}
@@ -382,5 +383,15 @@ describe('real API JSON round trip', () => {
     const from = [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'bare'}}}]
     const v = evaluateIngress([policy('p', 'shop', {podSelector: {}, ingress: [{from}]})], podEndpoint(p, bare), ep.api, {port: 1})
     assert.equal(v.allowed, true)
+  })
+})
+
+describe('resolveEndpoint: each endpoint resolved once, however many flows judge it', () => {
+  it('the same Endpoint gives the same resolution; another Endpoint of the same pod its own', () => {
+    const a = podEndpoint(pods.web, namespaces.shop)
+    const b = podEndpoint(pods.web, namespaces.shop)
+    assert.equal(resolveEndpoint(a), resolveEndpoint(a))
+    assert.notEqual(resolveEndpoint(a), resolveEndpoint(b))
+    assert.deepEqual(resolveEndpoint(a), resolveEndpoint(b))
   })
 })

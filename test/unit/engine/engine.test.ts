@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import type {ClusterView} from '../../../src/cluster/view.js'
-import {runChecks, validatePlan} from '../../../src/engine/engine.js'
+import {runChecks, runChecksInOrder, validatePlan} from '../../../src/engine/engine.js'
 import type {Check, CheckResult, ProbeFactory} from '../../../src/engine/types.js'
 import {NetdiagError} from '../../../src/errors.js'
 
@@ -165,5 +165,75 @@ describe('validatePlan', () => {
     assert.throws(() => validatePlan([{id: 'a.b'}, {id: 'a.b'}]), /duplicate check id a\.b/)
     assert.throws(() => validatePlan([{id: 'a.b', dependsOn: ['a.c']}, {id: 'a.c'}]), /not earlier in the plan/)
     assert.doesNotThrow(() => validatePlan([{id: 'a.c'}, {id: 'a.b', dependsOn: ['a.c']}]))
+  })
+})
+
+describe('the run signal', () => {
+  it('is one signal for every check of a run, aborted when the run ends (a check that left work behind stops it)', async () => {
+    const seen: AbortSignal[] = []
+    const grab = (id: string) => check(id, async function (this: unknown, ...args: unknown[]) {
+      seen.push((args[0] as {signal: AbortSignal}).signal)
+      return pass
+    } as never)
+    await run([grab('a.one'), grab('a.two')])
+    assert.equal(seen.length, 2)
+    assert.equal(seen[0], seen[1])
+    assert.equal(seen[0]!.aborted, true)
+    assert.equal((seen[0]!.reason as Error).name, 'AbortError')
+  })
+
+  it('is live while the checks run', async () => {
+    let abortedDuring: boolean | undefined
+    await run([check('a.one', (async (ctx: {signal: AbortSignal}) => ((abortedDuring = ctx.signal.aborted), pass)) as never)])
+    assert.equal(abortedDuring, false)
+  })
+})
+
+describe('runChecksInOrder (scan, offline): the outcomes runChecks gives', () => {
+  const saw: string[] = []
+  const reading = (id: string, earlier: string): Check =>
+    check(id, (async (ctx: {result: (id: string) => {status: string} | undefined}) => {
+      saw.push(`${id} sees ${earlier}: ${ctx.result(earlier)?.status}`)
+      return pass
+    }) as never, {after: [earlier]})
+  // [name, plan]: every way a plan can end, each compared field by field (durations aside).
+  const plans: [string, () => Check[]][] = [
+    ['passes and failures in plan order', () => [check('a.one', pass), check('a.two', fail), check('a.three', {status: 'warn', summary: 'meh'})]],
+    ['a failed, erroring or skipped prerequisite skips its chain', () => [
+      check('a.root', fail), check('a.child', pass, {dependsOn: ['a.root']}), check('a.grandchild', pass, {dependsOn: ['a.child']}),
+      check('b.root', {status: 'skip', summary: 'n/a', skippedBecause: 'not-applicable'}), check('b.child', pass, {dependsOn: ['b.root']}),
+    ]],
+    ['a thrown error, an offline error and an invalid result', () => [
+      check('a.throws', async () => { throw new Error('boom\nstack') }),
+      check('a.offline', async () => { throw new NetdiagError('offline', 'pod logs are not in a snapshot') }),
+      check('a.invalid', async () => ({status: 'maybe'}) as never),
+      check('a.after', pass, {dependsOn: ['a.offline']}),
+    ]],
+    ['probes and live-only checks are skipped offline', () => [check('a.probe', pass, {needsProbe: true}), check('a.live', pass, {liveOnly: true}), check('a.api', pass, {dependsOn: ['a.probe']})]],
+    ['a check reads the results of those it runs after', () => [check('a.first', fail), reading('a.second', 'a.first')]],
+  ]
+  for (const [name, plan] of plans) {
+    it(name, async () => {
+      const input = {view: snapshotView, probes, target: {}, options: {noProbe: true, timeoutMs: 1000}}
+      saw.length = 0
+      const expected = await runChecks(plan(), input)
+      const engineSaw = [...saw]
+      saw.length = 0
+      const got = await runChecksInOrder(plan(), input)
+      const strip = (outcomes: {durationMs?: number}[]) => outcomes.map(({durationMs, ...rest}) => rest)
+      assert.deepEqual(strip(got), strip(expected))
+      assert.deepEqual(saw, engineSaw)
+    })
+  }
+
+  it('refuses a plan whose dependency comes later, as runChecks does', async () => {
+    await assert.rejects(runChecksInOrder([check('a.two', pass, {dependsOn: ['a.one']}), check('a.one', pass)], {view: snapshotView, target: {}, options: {noProbe: true, timeoutMs: 1000}}), /not earlier in the plan/)
+  })
+
+  it('a live view gets the full engine (a check that hangs times out)', async () => {
+    const hangs = check('a.hangs', () => new Promise(() => undefined))
+    const [outcome] = await runChecksInOrder([hangs], {view: liveView, probes, target: {}, options: {noProbe: true, timeoutMs: 50}})
+    assert.equal(outcome!.status, 'error')
+    assert.match(outcome!.summary, /did not finish/)
   })
 })
