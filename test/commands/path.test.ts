@@ -196,6 +196,28 @@ describe('kubectl netdiag path (nock)', () => {
     assert.equal(r.check('path.nodes').skippedBecause, 'path.pods')
   })
 
+  it('--ip-family IPv6 when PODB has only an IPv4 address: path.pods is the root cause, naming PODB', async () => {
+    const scope = nock(TEST_SERVER)
+      .post(SSAR)
+      .times(NO_PROBE_REVIEWS)
+      .reply(201, {status: {allowed: true}})
+      .get('/version')
+      .reply(200, {gitVersion: 'v1.32.2'})
+      .get('/api/v1/namespaces/shop')
+      .reply(200, namespace('shop'))
+      .get('/api/v1/namespaces/shop/pods/web-7d9c6b7f5-x2x8q')
+      .reply(200, pathPod({name: 'web-7d9c6b7f5-x2x8q', labels: {app: 'web'}, node: 'kind-worker', ip: '10.244.1.7', ips: ['10.244.1.7', 'fd10:244:0:1::7']}))
+      .get('/api/v1/namespaces/shop/pods/db-0')
+      .reply(200, db())
+    const r = await path(undefined, ['--no-probe', '--ip-family', 'IPv6'])
+    scope.done()
+    assert.equal(r.exitCode, 1, r.stderr)
+    assert.deepEqual(r.report.target.ipFamily, 'IPv6')
+    assert.equal(r.report.diagnosis.rootCause.checkId, 'path.pods')
+    assert.equal(r.report.diagnosis.rootCause.summary, 'shop/db-0 (10.244.2.9, node kind-worker2) has no IPv6 address: the pods cannot talk over IPv6 (they share IPv4)')
+    assert.deepEqual(r.report.diagnosis.rootCause.objects, [{kind: 'Pod', namespace: 'shop', name: 'db-0'}])
+  })
+
   it('NetworkUnavailable on the destination node fails path.nodes', async () => {
     const nodes = [node({name: 'kind-worker', ip: '172.18.0.3', podCIDR: '10.244.1.0/24'}), node({name: 'kind-worker2', ip: '172.18.0.4', podCIDR: '10.244.2.0/24', networkUnavailable: true})]
     const scope = mockCluster({nodes})
