@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import {after, describe, it} from 'node:test'
 
-import {apply, assertNoNetdiagPodsLeft, check, kubectlOk, netdiag, PROBE_IMAGE, web, WEB_IMAGE, withNamespace} from '../helpers.js'
+import {apply, assertNoNetdiagPodsLeft, check, kubectlOk, netdiag, PROBE_IMAGE, sleep, waitFor, web, WEB_IMAGE, withNamespace} from '../helpers.js'
 import {mode, NODE1, NODE2, unlessMode} from './cluster-mode.js'
 import {clientPod} from './pods.js'
 
@@ -46,6 +46,14 @@ spec:
   return kubectlOk(['-n', namespace, 'get', 'pod', name, '-o', 'jsonpath={.status.podIPs[*].ip}']).trim().split(/\s+/)
 }
 
+/** Both families' EndpointSlices list `ready` ready endpoints, and kube-proxy had its second to program them. */
+async function slicesReady(namespace: string, name: string, families: string[], ready: number): Promise<void> {
+  const count = () => kubectlOk(['-n', namespace, 'get', 'endpointslices', '-l', `kubernetes.io/service-name=${name}`, '-o', 'jsonpath={range .items[*]}{.addressType}={range .endpoints[?(@.conditions.ready==true)]}x{end} {end}']).trim().split(/\s+/).sort().join(' ')
+  const want = families.map((f) => `${f}=${'x'.repeat(ready)}`).sort().join(' ')
+  await waitFor(`${namespace}/${name}: ${want}`, () => count() === want)
+  await sleep(2000)
+}
+
 function clusterIPs(namespace: string, name: string): string[] {
   return kubectlOk(['-n', namespace, 'get', 'svc', name, '-o', 'jsonpath={.spec.clusterIPs[*]}']).trim().split(/\s+/)
 }
@@ -58,6 +66,7 @@ describe('e2e modes: dual-stack', {skip: unlessMode(mode.dual, 'dual-stack (NETD
       apply(namespace, web('backend', {replicas: 2}) + '---\n' + service('backend', 'RequireDualStack'))
       kubectlOk(['-n', namespace, 'rollout', 'status', 'deploy/backend', '--timeout=120s'])
       clientPod(namespace, 'client', NODE2)
+      await slicesReady(namespace, 'backend', ['IPv4', 'IPv6'], 2)
       const [v4, v6] = clusterIPs(namespace, 'backend')
       assert.match(v6 ?? '', /^fd10:96:/)
       const run = netdiag(['svc', 'backend', '-n', namespace, '--from-pod', 'client', ...probe])
@@ -119,6 +128,7 @@ describe('e2e modes: dual-stack', {skip: unlessMode(mode.dual, 'dual-stack (NETD
       apply(namespace, web('backend', {replicas: 1}) + '---\n' + service('v4only', 'SingleStack'))
       kubectlOk(['-n', namespace, 'rollout', 'status', 'deploy/backend', '--timeout=120s'])
       clientPod(namespace, 'client', NODE2)
+      await slicesReady(namespace, 'v4only', ['IPv4'], 1)
       const [v4] = clusterIPs(namespace, 'v4only')
       const fqdn = `v4only.${namespace}.svc.cluster.local.`
       // Without a client family: IPv4 clients are fine, and the run says what IPv6 ones get.
