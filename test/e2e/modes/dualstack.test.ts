@@ -115,12 +115,22 @@ describe('e2e modes: dual-stack', {skip: unlessMode(mode.dual, 'dual-stack (NETD
     })
   })
 
-  it('node: healthy on both nodes with IPv4 and IPv6 node addresses and pod ranges', () => {
+  it('node: both families\' pod ranges, CNI ranges and Service rules pass on both nodes', () => {
     const run = netdiag(['node', ...probe])
     assert.ok(run.report, run.stderr + run.stdout)
-    const failing = run.report.checks.filter((c: {status: string}) => c.status === 'fail' || c.status === 'error')
+    // This VM's uplink MTU (1400) is below the pods' 1500 whatever the family: node.probe.mtu's own finding
+    // (test/e2e/node.test.ts); nothing else may fail.
+    const failing = run.report.checks.filter((c: {id: string; status: string}) => (c.status === 'fail' || c.status === 'error') && c.id !== 'node.probe.mtu')
     assert.deepEqual(failing, [], show(failing))
-    assert.equal(run.exitCode, 0, show(run.report.checks))
+    const mtu = check(run.report, 'node.probe.mtu')
+    if (mtu.status === 'fail') assert.match(mtu.summary, /pod MTU 1500 exceeds node MTU/)
+    const cidrs = check(run.report, 'node.cidrs')
+    assert.equal(cidrs.status, 'pass', show(cidrs))
+    assert.match(cidrs.summary, /10\.244\.0\.0\/16, fd10:244::\/56/)
+    for (const id of ['node.probe.cni', 'node.probe.kube-proxy', 'node.probe.service-rules']) assert.equal(check(run.report, id).status, 'pass', show(check(run.report, id)))
+    const rules = check(run.report, 'node.probe.service-rules')
+    assert.match(rules.summary, mode.proxy === 'nftables' ? /tables ip and ip6 kube-proxy/ : /IPv6: ip6tables-(nft-)?save/)
+    assert.doesNotMatch(rules.summary, /not judged/)
   })
 
   it('an IPv4-only (SingleStack) Service asked about IPv6 clients: svc names the Service and its missing IPv6 ClusterIP; the AAAA is empty', async () => {
