@@ -39,6 +39,7 @@ export default class Path extends NetdiagCommand {
       options: ['ephemeral', 'pod'],
       default: 'ephemeral',
     }),
+    'ip-family': Flags.string({description: "Probe over this address family (PODB's address of it; both pods need one); default: the family of PODA's primary address.", options: ['IPv4', 'IPv6']}),
   }
 
   async run(): Promise<void> {
@@ -74,6 +75,7 @@ export default class Path extends NetdiagCommand {
         ...(ports.length > 0 ? {ports: ports.map(formatProbePort)} : {}),
         portsFrom: requests.length > 0 ? 'flag' : ports.length > 0 ? 'declared' : 'none',
         probeMode,
+        ...(flags['ip-family'] ? {ipFamily: flags['ip-family'] as 'IPv4' | 'IPv6'} : {}),
       },
       checks: pathPlan(),
       probeSource:

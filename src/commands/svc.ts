@@ -16,6 +16,7 @@ export default class Svc extends NetdiagCommand {
     '<%= config.bin %> <%= command.id %> backend -n shop --port http',
     '<%= config.bin %> <%= command.id %> backend -n shop --from-pod frontend-7d9c6b7f5-x2x8q',
     '<%= config.bin %> <%= command.id %> shop/backend --from-pod payments/api-0',
+    '<%= config.bin %> <%= command.id %> backend -n shop --from-pod frontend-7d9c6b7f5-x2x8q --ip-family IPv6   # an IPv6 client',
     '<%= config.bin %> <%= command.id %> backend -n shop --no-probe -o json',
     '<%= config.bin %> <%= command.id %> backend -n shop --snapshot cluster.json',
     '<%= config.bin %> <%= command.id %> backend -n shop --with fixed-service.yaml   # as if applied (no probes)',
@@ -31,6 +32,7 @@ export default class Svc extends NetdiagCommand {
     port: Flags.string({description: 'Only this Service port (name or number; default: every port).'}),
     'from-pod': Flags.string({description: "The client pod (NAME in the Service's namespace, NAMESPACE/NAME or pod/NAME): probes run in an ephemeral container added to it (which cannot be removed), policies are evaluated with its labels."}),
     'cluster-domain': Flags.string({description: "The cluster domain (default: from the probe pod's resolv.conf, else cluster.local)."}),
+    'ip-family': Flags.string({description: 'The address family the client uses (its DNS record type, A or AAAA, and the ClusterIP it connects to); default: every family the Service has.', options: ['IPv4', 'IPv6']}),
   }
 
   async run(): Promise<void> {
@@ -62,6 +64,7 @@ export default class Svc extends NetdiagCommand {
         ...(fromPod ? {fromPod} : {}),
         ...(fromPodNamespace ? {fromPodNamespace} : {}),
         ...(flags['cluster-domain'] ? {clusterDomain: flags['cluster-domain']} : {}),
+        ...(flags['ip-family'] ? {ipFamily: flags['ip-family'] as 'IPv4' | 'IPv6'} : {}),
       },
       checks: svcPlan(),
       probeSource: client ? {mode: 'ephemeral', namespace: client.namespace, pod: client.name} : {mode: 'pod', namespace},

@@ -78,6 +78,8 @@ export function nodeProbeScript(options: NodeScriptOptions): string {
     // kube-proxy's per-Service entries, in the rules of each mode (see analysis/node/service-rules)
     `if have nft; then for f in ip ip6; do for m in service-ips no-endpoint-services; do b nft-map "$f $m"; o=$(nft list map $f kube-proxy $m 2>&1); r=$?; printf '%s' "$o" | head -c ${max}; e nft-map $r; done; done; fi`,
     `for t in iptables-legacy-save iptables-nft-save iptables-save; do have "$t" || continue; b iptables-services "$t"; { "$t" -t nat; "$t" -t filter; } 2>/dev/null | grep -E '^-A KUBE-SERVICES ' | head -c ${max}; e iptables-services 0; done`,
+    // kube-proxy's IPv6 side (dual-stack and IPv6 clusters): the same from ip6tables
+    `for t in ip6tables-legacy-save ip6tables-nft-save ip6tables-save; do have "$t" || continue; b ip6tables-services "$t"; { "$t" -t nat; "$t" -t filter; } 2>/dev/null | grep -E '^-A KUBE-SERVICES ' | head -c ${max}; e ip6tables-services 0; done`,
     // host-local keeps allocations in <dataDir>/<network>/<ip>; dataDir is set in the CNI config or defaults.
     `ipd=$(cat "$H$cnid"/* 2>/dev/null | grep -o '"dataDir"[[:space:]]*:[[:space:]]*"[^"]*"' | cut -d'"' -f4 | tr '\\n' ' ')`,
     `for r in $ipd ${HOST_LOCAL_DATA_DIR}; do for d in "$H$r"/*/; do [ -d "$d" ] || continue; n="\${d%/}"; b ipam-allocations "\${n##*/}"; ls -1 "$d"; e ipam-allocations $?; done; done`,
@@ -184,6 +186,8 @@ export interface NodeFacts {
   nftServiceMaps: Record<string, {rc?: number; body: string}>
   /** KUBE-SERVICES rules (nat and filter) per iptables variant. */
   iptablesServices: Record<string, string>
+  /** The same per ip6tables variant (`ip6tables-nft-save`): kube-proxy's IPv6 Services. */
+  ip6tablesServices: Record<string, string>
   /** host-local allocations per network (/var/lib/cni/networks/<network>/<ip>). */
   ipamAllocations: Record<string, string[]>
   /** Sections that failed in a way worth reporting ("iptables-save: not found"). */
@@ -215,6 +219,7 @@ export function readNodeFacts(sections: readonly ScriptSection[]): NodeFacts {
     iptablesRules: {},
     nftServiceMaps: {},
     iptablesServices: {},
+    ip6tablesServices: {},
     ipamAllocations: {},
     problems: [],
   }
@@ -296,6 +301,9 @@ export function readNodeFacts(sections: readonly ScriptSection[]): NodeFacts {
         break
       case 'iptables-services':
         facts.iptablesServices[s.name] = s.body
+        break
+      case 'ip6tables-services':
+        facts.ip6tablesServices[s.name] = s.body
         break
       case 'ipam-allocations':
         facts.ipamAllocations[s.name] = s.body.split('\n').map((l) => l.trim()).filter((l) => IP_FILE.test(l))

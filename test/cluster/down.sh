@@ -84,7 +84,7 @@ for l in cni0 netdiag-n2 "$FLANNEL_VXLAN_DEV"; do ip link delete "$l" 2>/dev/nul
 for l in $(ip -o link show master cni0 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
   ip link delete "$l" 2>/dev/null || true
 done
-for a in "$NODE_IP/32" "$UPSTREAM_DNS_IP/32" "$NODELOCAL_IP/32"; do ip addr del "$a" dev lo 2>/dev/null || true; done
+for a in "$NODE_IP/32" "$UPSTREAM_DNS_IP/32" "$NODELOCAL_IP/32" "$NODE_IP6/128"; do ip addr del "$a" dev lo 2>/dev/null || true; done
 
 # 6. iptables: drop every chain and rule of kube-proxy, kubelet, CNI,
 # kube-router and our guard; keep everything else

@@ -55,8 +55,19 @@ NETDIAG_CNI=${NETDIAG_CNI:-bridge}
 NETDIAG_PROXY_MODE=${NETDIAG_PROXY_MODE:-iptables}
 # NodeLocal DNSCache: 1 runs it (hostNetwork DaemonSet node-local-dns on $NODELOCAL_IP) and points the kubelets' clusterDNS at it
 NETDIAG_NODELOCAL=${NETDIAG_NODELOCAL:-0}
-# ipv4 only; dual is refused (not built yet, see README)
+# ipv4, or dual: IPv4/IPv6 dual-stack (IPv4 primary) node addresses, pod and Service ranges (README, Modes)
 NETDIAG_IP_FAMILY=${NETDIAG_IP_FAMILY:-ipv4}
+# dual-stack's IPv6 side (unique local addresses; none of them leaves the machine, see NETDIAG-GUARD):
+# node 1's address sits on lo beside NODE_IP, node 2's on its veth (node.sh); per-node pod /64s in CLUSTER_CIDR6
+NODE_IP6=fd10:250::1
+NODE_NET6=fd10:250::/48
+CLUSTER_CIDR6=fd10:244::/56
+POD_CIDR6=fd10:244::/64
+# a /112: the 1.32 Service IP allocator (a bitmap) takes at most 20 host bits
+SERVICE_CIDR6=fd10:96::/112
+dual() { [[ $NETDIAG_IP_FAMILY == dual ]]; }
+# "V4" or "V4,V6" as the dual-stack flags (--node-ip, --cluster-cidr, --service-cluster-ip-range) take them
+families() { if dual; then echo "$1,$2"; else echo "$1"; fi; }
 FLANNEL_VERSION=v0.28.10
 # the module zip's hash (go mod download -json): GOSUMDB is off, so this is the check
 FLANNEL_SUM=h1:jt+uW6XVV01MBb3YFahG7Ue9UE3W6zlNlJMf3JtdcXI=
@@ -87,7 +98,11 @@ check_modes() {
   case $NETDIAG_NODELOCAL in 0 | 1) ;; *) die "NETDIAG_NODELOCAL=$NETDIAG_NODELOCAL: 0 or 1" ;; esac
   case $NETDIAG_IP_FAMILY in
     ipv4) ;;
-    dual) die "NETDIAG_IP_FAMILY=dual: not built yet (see test/cluster/README.md, Modes)" ;;
+    dual)
+      [[ $(cat /proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null) == 0 ]] || die "NETDIAG_IP_FAMILY=dual: IPv6 is disabled on this machine (net.ipv6.conf.all.disable_ipv6)"
+      # dual-stack is built for the bridge CNI only (flannel would need its EnableIPv6 network and IPv6 VXLAN)
+      [[ $NETDIAG_CNI == bridge ]] || die "NETDIAG_IP_FAMILY=dual with NETDIAG_CNI=$NETDIAG_CNI: not built (dual-stack runs on the bridge CNI only)"
+      ;;
     *) die "NETDIAG_IP_FAMILY=$NETDIAG_IP_FAMILY: ipv4 or dual" ;;
   esac
 }
@@ -107,10 +122,15 @@ die() { log "ERROR: $*"; exit 1; }
 # NetworkPolicy peers could not be recognised. Packets kube-proxy marked for
 # masquerade (0x4000, e.g. hairpin) are left to kube-proxy.
 nomasq_rules() { # [command prefix, e.g. n2]
-  local ipt=("$@" iptables -w 5 -t nat)
+  _nomasq "$CLUSTER_CIDR" "$@" iptables
+  if dual; then _nomasq "$CLUSTER_CIDR6" "$@" ip6tables; fi
+}
+_nomasq() { # cidr command...
+  local cidr=$1; shift
+  local ipt=("$@" -w 5 -t nat)
   "${ipt[@]}" -N NETDIAG-NOMASQ 2>/dev/null || true
   "${ipt[@]}" -F NETDIAG-NOMASQ
-  "${ipt[@]}" -A NETDIAG-NOMASQ -s "$CLUSTER_CIDR" -d "$CLUSTER_CIDR" -m mark ! --mark 0x4000/0x4000 -j ACCEPT
+  "${ipt[@]}" -A NETDIAG-NOMASQ -s "$cidr" -d "$cidr" -m mark ! --mark 0x4000/0x4000 -j ACCEPT
   "${ipt[@]}" -C POSTROUTING -j NETDIAG-NOMASQ 2>/dev/null || "${ipt[@]}" -I POSTROUTING 1 -j NETDIAG-NOMASQ
 }
 

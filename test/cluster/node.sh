@@ -12,9 +12,16 @@ install_file() {
   if cmp -s "$tmp" "$dest"; then rm -f "$tmp"; else mv -f "$tmp" "$dest"; fi
 }
 
-# write_cni_conf DIR SUBNET (flannel mode: only removes the bridge conflist; kube-flannel-ds writes its own)
+# write_cni_conf DIR SUBNET SUBNET6 (flannel mode: only removes the bridge conflist; kube-flannel-ds writes its own).
+# Dual-stack: host-local gets one range per family (IPv4 first: the pods' primary address, as the cluster's),
+# and a default route of each family.
 write_cni_conf() {
-  local dir=$1 subnet=$2
+  local dir=$1 subnet=$2 subnet6=$3
+  local ranges="[{\"subnet\": \"$subnet\"}]" routes='{"dst": "0.0.0.0/0"}'
+  if dual; then
+    ranges+=", [{\"subnet\": \"$subnet6\"}]"
+    routes+=', {"dst": "::/0"}'
+  fi
   mkdir -p "$dir/net.d"
   if [[ $NETDIAG_CNI == flannel ]]; then rm -f "$dir/net.d/10-netdiag-bridge.conflist"; return; fi
   rm -f "$dir/net.d/10-flannel.conflist"
@@ -31,8 +38,8 @@ write_cni_conf() {
       "hairpinMode": true,
       "ipam": {
         "type": "host-local",
-        "ranges": [[{"subnet": "$subnet"}]],
-        "routes": [{"dst": "0.0.0.0/0"}],
+        "ranges": [$ranges],
+        "routes": [$routes],
         "dataDir": "$dir/ipam"
       }
     },
@@ -152,6 +159,10 @@ NODE2_NS=netdiag-node2
 NODE2_IP=10.250.2.2
 NODE2_GW=10.250.2.1
 NODE2_POD_CIDR=10.244.1.0/24
+# dual-stack (NETDIAG_IP_FAMILY=dual): the veth's IPv6 side and node 2's pod /64
+NODE2_IP6=fd10:250:0:2::2
+NODE2_GW6=fd10:250:0:2::1
+NODE2_POD_CIDR6=fd10:244:0:1::/64
 NODE2_VETH=netdiag-n2
 NODE2_DIR="$RUN/node2"
 NODE2_SOCK="$NODE2_DIR/containerd/containerd.sock"
@@ -169,6 +180,13 @@ node2_network() {
   n2 ip addr replace "$NODE2_IP/24" dev eth0
   n2 ip link set eth0 up
   n2 ip route replace default via "$NODE2_GW"
+  if dual; then # nodad: the addresses are usable at once (no duplicate address detection on a private veth)
+    ip addr replace "$NODE2_GW6/64" dev "$NODE2_VETH" nodad
+    n2 ip addr replace "$NODE2_IP6/64" dev eth0 nodad
+    n2 ip -6 route replace default via "$NODE2_GW6"
+    ip -6 route replace "$NODE2_POD_CIDR6" via "$NODE2_IP6"
+    n2 sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/forwarding'
+  fi
   # flannel routes the pod subnets over its VXLAN device itself
   if [[ $NETDIAG_CNI == flannel ]]; then ip route del "$NODE2_POD_CIDR" via "$NODE2_IP" 2>/dev/null || true
   else ip route replace "$NODE2_POD_CIDR" via "$NODE2_IP"; fi
@@ -188,7 +206,7 @@ start_node2() {
   mkdir -p "$NODE2_DIR"
   node2_network
   node2_pki
-  write_cni_conf "$NODE2_DIR/cni" "$NODE2_POD_CIDR"
+  write_cni_conf "$NODE2_DIR/cni" "$NODE2_POD_CIDR" "$NODE2_POD_CIDR6"
   write_containerd_conf "$NODE2_DIR/containerd" "$NODE2_DIR/cni" "$NODE2_SOCK"
   start_proc node2-containerd nsenter --net="/run/netns/$NODE2_NS" containerd --config "$NODE2_DIR/containerd/config.toml"
   wait_for node2-containerd 60 "socket up" ctr -a "$NODE2_SOCK" version
@@ -206,7 +224,7 @@ start_node2() {
   write_kubelet_conf "$NODE2_DIR/kubelet-config.yaml" "$NODE2_SOCK" "/$NODE2_NAME" "$NODE2_DIR/pod-logs"
   start_proc node2-kubelet nsenter --net="/run/netns/$NODE2_NS" "$KUBE" kubelet \
     --config="$NODE2_DIR/kubelet-config.yaml" --kubeconfig="$NODE2_DIR/kubelet.kubeconfig" \
-    --hostname-override="$NODE2_NAME" --node-ip="$NODE2_IP" \
+    --hostname-override="$NODE2_NAME" --node-ip="$(families "$NODE2_IP" "$NODE2_IP6")" \
     --root-dir="$NODE2_DIR/kubelet" --cert-dir="$NODE2_DIR/kubelet/pki" --v=1
   wait_for node2-kubelet 90 "node registered" K get node "$NODE2_NAME"
 }

@@ -58,11 +58,13 @@ phase_start bring-up
 # --- host network -------------------------------------------------------------
 # remember sysctls we change, for down.sh
 if [[ ! -f $RUN/sysctl.orig ]]; then
-  for s in net/ipv4/ip_forward net/bridge/bridge-nf-call-iptables net/bridge/bridge-nf-call-ip6tables; do
+  for s in net/ipv4/ip_forward net/ipv6/conf/all/forwarding net/bridge/bridge-nf-call-iptables net/bridge/bridge-nf-call-ip6tables; do
     if [[ -f /proc/sys/$s ]]; then echo "$s $(cat /proc/sys/$s)"; fi
   done >"$RUN/sysctl.orig"
 fi
 echo 1 >/proc/sys/net/ipv4/ip_forward
+# (the host's own IPv6 routes are static: forwarding, which stops it accepting router advertisements, changes none)
+if dual; then echo 1 >/proc/sys/net/ipv6/conf/all/forwarding; fi
 for s in bridge-nf-call-iptables bridge-nf-call-ip6tables; do
   if [[ -f /proc/sys/net/bridge/$s ]]; then echo 1 >"/proc/sys/net/bridge/$s"; fi
 done
@@ -71,6 +73,8 @@ lo_addrs=$(ip -o addr show dev lo)
 for a in "$NODE_IP/32" "$UPSTREAM_DNS_IP/32"; do
   grep -qF " $a " <<<"$lo_addrs" || ip addr add "$a" dev lo
 done
+# dual-stack: node 1's IPv6 address on lo too (nodad: usable at once)
+if dual; then grep -qF " $NODE_IP6/128 " <<<"$lo_addrs" || ip addr add "$NODE_IP6/128" dev lo nodad; fi
 # guard: pods may reach each other, services and this node, never the
 # outside world (the sandbox forbids traffic to foreign addresses).
 EXT_IF=$(ip -o route show default | awk '{for(i=1;i<=NF;i++) if($i=="dev") print $(i+1)}' | head -1)
@@ -81,6 +85,16 @@ if [[ -n $EXT_IF ]]; then
   iptables -A NETDIAG-GUARD -o "$EXT_IF" -s "$NODE_NET" -j REJECT --reject-with icmp-net-prohibited
 fi
 iptables -C FORWARD -j NETDIAG-GUARD 2>/dev/null || iptables -I FORWARD 1 -j NETDIAG-GUARD
+if dual; then # the same guard for IPv6 (this host has an IPv6 default route)
+  EXT_IF6=$(ip -6 -o route show default | awk '{for(i=1;i<=NF;i++) if($i=="dev") print $(i+1)}' | head -1)
+  ip6tables -N NETDIAG-GUARD 2>/dev/null || true
+  ip6tables -F NETDIAG-GUARD
+  for ext in $(printf '%s\n' "$EXT_IF" "$EXT_IF6" | sort -u); do
+    ip6tables -A NETDIAG-GUARD -o "$ext" -s "$CLUSTER_CIDR6" -j REJECT --reject-with icmp6-adm-prohibited
+    ip6tables -A NETDIAG-GUARD -o "$ext" -s "$NODE_NET6" -j REJECT --reject-with icmp6-adm-prohibited
+  done
+  ip6tables -C FORWARD -j NETDIAG-GUARD 2>/dev/null || ip6tables -I FORWARD 1 -j NETDIAG-GUARD
+fi
 nomasq_rules
 
 # --- pki ----------------------------------------------------------------------
@@ -149,7 +163,7 @@ start_proc kube-apiserver "$KUBE" kube-apiserver \
   --kubelet-preferred-address-types=InternalIP,Hostname \
   --service-account-issuer="https://kubernetes.default.svc.$CLUSTER_DOMAIN" \
   --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
-  --service-cluster-ip-range="$SERVICE_CIDR" \
+  --service-cluster-ip-range="$(families "$SERVICE_CIDR" "$SERVICE_CIDR6")" \
   --authorization-mode=Node,RBAC --allow-privileged=true \
   --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
   --requestheader-extra-headers-prefix=X-Remote-Extra- --requestheader-group-headers=X-Remote-Group \
@@ -165,8 +179,9 @@ start_proc kube-controller-manager "$KUBE" kube-controller-manager \
   --authentication-kubeconfig="$RUN/controller-manager.kubeconfig" \
   --authorization-kubeconfig="$RUN/controller-manager.kubeconfig" \
   --bind-address=127.0.0.1 --leader-elect=false \
-  --allocate-node-cidrs=true --cluster-cidr="$CLUSTER_CIDR" --node-cidr-mask-size=24 \
-  --service-cluster-ip-range="$SERVICE_CIDR" \
+  --allocate-node-cidrs=true --cluster-cidr="$(families "$CLUSTER_CIDR" "$CLUSTER_CIDR6")" \
+  $(if dual; then echo --node-cidr-mask-size-ipv4=24 --node-cidr-mask-size-ipv6=64; else echo --node-cidr-mask-size=24; fi) \
+  --service-cluster-ip-range="$(families "$SERVICE_CIDR" "$SERVICE_CIDR6")" \
   --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
   --root-ca-file="$PKI/ca.crt" --service-account-private-key-file="$PKI/sa.key" \
   --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" \
@@ -194,7 +209,7 @@ wait_for registry 60 "serving" curl -fsS -m 2 "http://$REGISTRY_ADDR/v2/"
 write_registry_hosts
 
 # --- containerd ---------------------------------------------------------------
-write_cni_conf "$RUN/cni" "$POD_CIDR"  # (flannel mode: its DaemonSet writes the conflist instead)
+write_cni_conf "$RUN/cni" "$POD_CIDR" "$POD_CIDR6"  # (flannel mode: its DaemonSet writes the conflist instead)
 write_containerd_conf "$RUN/containerd" "$RUN/cni" "$CONTAINERD_SOCK"
 start_proc containerd containerd --config "$RUN/containerd/config.toml"
 wait_for containerd 60 "socket up" ctr -a "$CONTAINERD_SOCK" version
@@ -213,6 +228,7 @@ cat >"$RUN/upstream.Corefile" <<EOF
     template IN A netdiag.test {
         answer "{{ .Name }} 60 IN A $UPSTREAM_DNS_IP"
     }
+$(dual && printf '    # dual-stack: the names exist, with no IPv6 address (NODATA, not NXDOMAIN)\n    template IN AAAA netdiag.test {\n        rcode NOERROR\n    }\n')
     template ANY ANY {
         rcode NXDOMAIN
     }
@@ -226,7 +242,7 @@ wait_for upstream-dns 30 "answering" dig +time=1 +tries=1 @"$UPSTREAM_DNS_IP" pr
 write_kubelet_conf "$RUN/kubelet-config.yaml" "$CONTAINERD_SOCK" / "$RUN/pod-logs"
 start_proc kubelet "$KUBE" kubelet \
   --config="$RUN/kubelet-config.yaml" --kubeconfig="$RUN/kubelet-$NODE_NAME.kubeconfig" \
-  --hostname-override="$NODE_NAME" --node-ip="$NODE_IP" \
+  --hostname-override="$NODE_NAME" --node-ip="$(families "$NODE_IP" "$NODE_IP6")" \
   --root-dir="$RUN/kubelet" --cert-dir="$RUN/kubelet/pki" --v=1
 wait_for kubelet 90 "node registered" K get node "$NODE_NAME"
 # as kubeadm does (the kubelet may not set node-role labels itself); no taint
@@ -241,7 +257,8 @@ fi
 render() {
   sed -e "s|@CLUSTER_DOMAIN@|$CLUSTER_DOMAIN|g" -e "s|@DNS_SVC_IP@|$DNS_SVC_IP|g" \
       -e "s|@COREDNS_IMAGE@|$COREDNS_IMAGE|g" -e "s|@KUBE_IMAGE@|$KUBE_IMAGE|g" \
-      -e "s|@CLUSTER_CIDR@|$CLUSTER_CIDR|g" -e "s|@NETPOL_IMAGE@|$NETPOL_IMAGE|g" \
+      -e "s|@CLUSTER_CIDR@|$CLUSTER_CIDR|g" -e "s|@CLUSTER_CIDRS@|$(families "$CLUSTER_CIDR" "$CLUSTER_CIDR6")|g" \
+      -e "s|@CLUSTER_CIDR6@|$(dual && echo "$CLUSTER_CIDR6")|g" -e "s|@NETPOL_IMAGE@|$NETPOL_IMAGE|g" \
       -e "s|@NODE_IP@|$NODE_IP|g" -e "s|@PROXY_MODE@|$NETDIAG_PROXY_MODE|g" -e "s|@FLANNEL_IMAGE@|$FLANNEL_IMAGE|g" \
       -e "s|@NODELOCAL_IP@|$NODELOCAL_IP|g" -e "s|@UPSTREAM_DNS_IP@|$UPSTREAM_DNS_IP|g" -e "s|@STATE_RUN@|$RUN|g" \
       -e "s|@NODE2_NAME@|$NODE2_NAME|g" "$CLUSTER_SRC/manifests/$1"

@@ -94,6 +94,22 @@ function mockCluster(c: Cluster) {
   return scope
 }
 
+/** A run that stops at path.pods: the access reviews, the version, the namespace and the two pods. */
+function mockPodsOnly(a: unknown, b: unknown) {
+  return nock(TEST_SERVER)
+    .post(SSAR)
+    .times(NO_PROBE_REVIEWS)
+    .reply(201, {status: {allowed: true}})
+    .get('/version')
+    .reply(200, {gitVersion: 'v1.32.2'})
+    .get('/api/v1/namespaces/shop')
+    .reply(200, namespace('shop'))
+    .get('/api/v1/namespaces/shop/pods/web-7d9c6b7f5-x2x8q')
+    .reply(200, a as object)
+    .get('/api/v1/namespaces/shop/pods/db-0')
+    .reply(200, b as object)
+}
+
 async function path(args: string[] = ['web-7d9c6b7f5-x2x8q', 'db-0', '-n', 'shop'], extra: string[] = ['--no-probe']) {
   const result = await run(['path', ...args, '--kubeconfig', writeKubeconfig(), '-o', 'json', ...extra])
   const report = result.stdout ? JSON.parse(result.stdout) : undefined
@@ -175,18 +191,7 @@ describe('kubectl netdiag path (nock)', () => {
 
   it('a pod stuck in ContainerCreating fails path.pods and skips what depends on it', async () => {
     const stuck = db({phase: 'Pending', ip: null, waiting: 'ContainerCreating'})
-    const scope = nock(TEST_SERVER)
-      .post(SSAR)
-      .times(NO_PROBE_REVIEWS)
-      .reply(201, {status: {allowed: true}})
-      .get('/version')
-      .reply(200, {gitVersion: 'v1.32.2'})
-      .get('/api/v1/namespaces/shop')
-      .reply(200, namespace('shop'))
-      .get('/api/v1/namespaces/shop/pods/web-7d9c6b7f5-x2x8q')
-      .reply(200, web())
-      .get('/api/v1/namespaces/shop/pods/db-0')
-      .reply(200, stuck)
+    const scope = mockPodsOnly(web(), stuck)
     const r = await path()
     scope.done()
     assert.equal(r.exitCode, 1)
@@ -194,6 +199,17 @@ describe('kubectl netdiag path (nock)', () => {
     assert.equal(r.report.diagnosis.rootCause.summary, 'pod shop/db-0 is Pending (app: ContainerCreating)')
     assert.equal(r.check('path.policy').skippedBecause, 'path.pods')
     assert.equal(r.check('path.nodes').skippedBecause, 'path.pods')
+  })
+
+  it('--ip-family IPv6 when PODB has only an IPv4 address: path.pods is the root cause, naming PODB', async () => {
+    const scope = mockPodsOnly(pathPod({name: 'web-7d9c6b7f5-x2x8q', labels: {app: 'web'}, node: 'kind-worker', ip: '10.244.1.7', ips: ['10.244.1.7', 'fd10:244:0:1::7']}), db())
+    const r = await path(undefined, ['--no-probe', '--ip-family', 'IPv6'])
+    scope.done()
+    assert.equal(r.exitCode, 1, r.stderr)
+    assert.deepEqual(r.report.target.ipFamily, 'IPv6')
+    assert.equal(r.report.diagnosis.rootCause.checkId, 'path.pods')
+    assert.equal(r.report.diagnosis.rootCause.summary, 'shop/db-0 (10.244.2.9, node kind-worker2) has no IPv6 address: the pods cannot talk over IPv6 (they share IPv4)')
+    assert.deepEqual(r.report.diagnosis.rootCause.objects, [{kind: 'Pod', namespace: 'shop', name: 'db-0'}])
   })
 
   it('NetworkUnavailable on the destination node fails path.nodes', async () => {

@@ -9,7 +9,9 @@ import {run} from '../helpers/run.js'
 import {assertValidReport} from '../helpers/schema.js'
 import {
   backendPods,
+  dualStackService,
   endpointSlice,
+  endpointSliceIpv6,
   kubeProxyConfigMap,
   kubeProxyDaemonSet,
   kubeProxyPod,
@@ -18,6 +20,7 @@ import {
   networkPolicy,
   pod,
   service,
+  withIpv6,
 } from '../helpers/svc-fixtures.js'
 
 const SSAR = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'
@@ -113,15 +116,47 @@ describe('kubectl netdiag svc (nock)', () => {
       'svc.selector': 'pass',
       'svc.ports': 'pass',
       'svc.endpoints': 'pass',
+      'svc.ip-families': 'pass',
       'svc.policy': 'pass',
       'svc.kube-proxy': 'pass',
       'svc.dns': 'skip',
       'svc.connect': 'skip',
     })
+    assert.equal(r.check('svc.ip-families').summary, 'Service shop/backend is SingleStack (IPv4 10.96.41.17): 2 ready IPv4 endpoint(s)')
     assert.equal(r.check('svc.dns').skippedBecause, 'no-probe')
     assert.match(r.check('svc.endpoints').summary, /2\/2 ready for http 80\/TCP/)
     assert.match(r.check('svc.kube-proxy').summary, /iptables mode.*ready on kind-worker, kind-worker2/)
     assert.match(r.check('svc.ports').summary, /resolves to 8080\/TCP on 2 pod/)
+  })
+
+  it('dual-stack: a RequireDualStack Service with one EndpointSlice per family passes, counted per family', async () => {
+    const pods = withIpv6(backendPods())
+    const scope = mockCluster({svc: dualStackService(), selected: pods, slices: [endpointSlice(pods), endpointSliceIpv6(pods)], policies: []})
+    const r = await svc()
+    scope.done()
+    assert.equal(r.exitCode, 0, r.stderr)
+    assert.equal(r.check('svc.ip-families').summary, 'Service shop/backend is RequireDualStack (IPv4 10.96.41.17, IPv6 fd10:96::4a1): 2 ready IPv4 endpoint(s), 2 ready IPv6 endpoint(s)')
+    assert.match(r.check('svc.endpoints').summary, /IPv4 2\/2 and IPv6 2\/2 ready for http 80\/TCP in 2 EndpointSlice/)
+  })
+
+  it('--ip-family IPv6 on a SingleStack IPv4 Service in a dual-stack cluster: root cause svc.ip-families, naming the Service and the patch', async () => {
+    const pods = withIpv6(backendPods())
+    const scope = mockCluster({svc: service(), selected: pods, slices: [endpointSlice(pods)], policies: []})
+    const r = await svc(['--ip-family', 'IPv6'])
+    scope.done()
+    assert.equal(r.exitCode, 1, r.stderr)
+    assert.deepEqual(r.report.target, {namespace: 'shop', name: 'backend', ipFamily: 'IPv6'})
+    const root = r.report.diagnosis.rootCause
+    assert.equal(root.checkId, 'svc.ip-families')
+    assert.match(root.summary, /^Service shop\/backend is SingleStack \(IPv4 10\.96\.41\.17\): it has no IPv6 ClusterIP, so backend\.shop\.svc\.cluster\.local\. has no AAAA record and IPv6 clients cannot reach it; its pods have IPv6 addresses \(fd10:244:0:1::17\)/)
+    assert.deepEqual(root.objects, [{kind: 'Service', namespace: 'shop', name: 'backend'}])
+    assert.match(root.remediation, /"ipFamilyPolicy":"PreferDualStack"/)
+  })
+
+  it('--ip-family takes IPv4 or IPv6 only (exit 2)', async () => {
+    const r = await run(['svc', 'backend', '-n', 'shop', '--kubeconfig', writeKubeconfig(), '--ip-family', 'ipv7'])
+    assert.equal(r.exitCode, 2)
+    assert.match(r.stderr, /^error: .*ip-family.*IPv4, IPv6/m)
   })
 
   it('a Service in another namespace: fail (exit 1, not 2) naming NAME.OTHERNS', async () => {

@@ -3,8 +3,9 @@
 # NETDIAG_E2E_KUBECONFIG points at one already, and tears it down afterwards unless NETDIAG_KEEP_CLUSTER=1.
 # When it owns the cluster (neither of those), a second pass follows the default suite: the cluster is rebuilt
 # in the combined mode (flannel VXLAN + kube-network-policies, kube-proxy nftables, NodeLocal DNSCache) and the
-# mode suite (test/e2e/modes) runs there. NETDIAG_E2E_MODE_PASS=0 skips it; the other modes, one at a time:
-# npm run test:e2e:matrix.
+# mode suite (test/e2e/modes) runs there, after a pass in dual-stack mode (NETDIAG_IP_FAMILY=dual, which cannot
+# combine with flannel). NETDIAG_E2E_MODE_PASS=0 skips both, NETDIAG_E2E_DUAL_PASS=0 the dual-stack one; the other
+# modes, one at a time: npm run test:e2e:matrix.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -31,6 +32,15 @@ if [ -z "${NETDIAG_E2E_KUBECONFIG:-}" ]; then
 fi
 rc=0
 timed suite node test/run-tests.js e2e || rc=$?
+if [ "$owned" = 1 ] && [ "${NETDIAG_E2E_MODE_PASS:-1}" = 1 ] && [ "${NETDIAG_E2E_DUAL_PASS:-1}" = 1 ]; then
+  # dual-stack first: it uses the default mode's images (cached), the combined mode rebuilds them
+  bash test/cluster/down.sh
+  if timed "up (dual-stack)" env NETDIAG_IP_FAMILY=dual bash test/cluster/up.sh; then
+    timed "mode suite (dual)" node test/run-tests.js e2e/modes || rc=$?
+  else
+    rc=1
+  fi
+fi
 if [ "$owned" = 1 ] && [ "${NETDIAG_E2E_MODE_PASS:-1}" = 1 ]; then
   bash test/cluster/down.sh
   if timed "up (combined mode)" env NETDIAG_CNI=flannel NETDIAG_PROXY_MODE=nftables NETDIAG_NODELOCAL=1 bash test/cluster/up.sh; then

@@ -208,3 +208,30 @@ export function kubeProxyConfigMap(mode = 'iptables') {
 export function list(kind: string, items: unknown[], apiVersion = 'v1'): Json {
   return {kind, apiVersion, metadata: {resourceVersion: '48300'}, items}
 }
+
+// Dual-stack (IPv4 primary), as a 1.32 cluster with --service-cluster-ip-range=10.96.0.0/16,fd10:96::/112 and
+// pod ranges 10.244.0.0/16,fd10:244::/56 writes them: podIPs in range order, one EndpointSlice per family.
+export const DUAL_POD_IPS: Record<string, string> = {'10.244.1.23': 'fd10:244:0:1::17', '10.244.2.31': 'fd10:244:0:2::1f'}
+
+/** Pods with an IPv6 address beside their IPv4 one (status.podIPs), as the kubelet reports them on a dual-stack node. */
+export function withIpv6(pods: Pod[]): Pod[] {
+  return pods.map((p) => {
+    const v4 = p.status!.podIP!
+    return {...p, status: {...p.status, podIPs: [{ip: v4}, {ip: DUAL_POD_IPS[v4] ?? `fd10:244::${v4.split('.').pop()}`}]}} as Pod
+  })
+}
+
+export function dualStackService(policy: 'RequireDualStack' | 'PreferDualStack' = 'RequireDualStack', spec: Json = {}): Service {
+  return service({spec: {clusterIP: '10.96.41.17', clusterIPs: ['10.96.41.17', 'fd10:96::4a1'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: policy, ...spec}})
+}
+
+/** The IPv6 EndpointSlice beside endpointSlice()'s IPv4 one: each pod's IPv6 address. */
+export function endpointSliceIpv6(pods: Pod[], options: {ports?: Json[]} = {}): EndpointSlice {
+  const slice = endpointSlice(pods, {name: 'backend-q9w2v', ...options})
+  return {
+    ...slice,
+    metadata: {...slice.metadata, uid: 'f1e0d9c8-7b6a-4543-8c21-0f9e8d7c6b5a'},
+    addressType: 'IPv6',
+    endpoints: slice.endpoints.map((e, i) => ({...e, addresses: [pods[i]!.status!.podIPs!.find((a) => a.ip!.includes(':'))!.ip!]})),
+  } as EndpointSlice
+}

@@ -93,8 +93,13 @@ export function judgeServiceRules(rules: NodeServiceRules, expected: readonly Ex
   }
   const have = new Set(rules.keys)
   const judged = expected.filter((e) => rules.families.includes(e.key.startsWith('[') ? 'ipv6' : 'ipv4'))
+  const unjudged = expected.length - judged.length
   const missing = judged.filter((e) => !have.has(e.key))
-  if (missing.length === 0) return [{status: 'pass', code: 'service-rules.complete', message: `all ${judged.length} Service port(s) are in ${rules.source}`}]
+  if (missing.length === 0) {
+    const other = rules.families.includes('ipv4') ? 'IPv6' : 'IPv4'
+    const note = unjudged > 0 ? `; ${unjudged} ${other} Service port(s) not judged (no ${other} rules were read)` : ''
+    return [{status: 'pass', code: 'service-rules.complete', message: `all ${judged.length} Service port(s) are in ${rules.source}${note}`}]
+  }
   const services = [...new Set(missing.map((m) => m.service))]
   return [
     {

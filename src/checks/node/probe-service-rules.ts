@@ -32,7 +32,11 @@ export function serviceRulesOf(facts: NodeFacts, mode: string): NodeServiceRules
     const text = variant ? facts.iptablesServices[variant] : undefined
     if (!variant || text === undefined) return {mode, families: ['ipv4'], source: 'iptables KUBE-SERVICES', unreadable: variant ? `${variant} was not listed` : 'no iptables variant holds a KUBE-SERVICES chain'}
     if (cut(text)) return {mode, families: ['ipv4'], source: `${variant} KUBE-SERVICES`, unreadable: 'listing longer than the probe reads'}
-    return {mode, keys: parseIptablesServiceRules(text), families: ['ipv4'], source: `${variant} KUBE-SERVICES (nat and filter)`}
+    // kube-proxy writes IPv6 Services with the same variant's ip6tables; without that listing they are not judged.
+    const variant6 = variant.replace(/^iptables/, 'ip6tables')
+    const text6 = facts.ip6tablesServices[variant6]
+    if (text6 === undefined || cut(text6)) return {mode, keys: parseIptablesServiceRules(text), families: ['ipv4'], source: `${variant} KUBE-SERVICES (nat and filter)`}
+    return {mode, keys: [...parseIptablesServiceRules(text), ...parseIptablesServiceRules(text6)], families: ['ipv4', 'ipv6'], source: `${variant} KUBE-SERVICES (nat and filter; IPv6: ${variant6})`}
   }
   if (mode === 'ipvs') {
     const ipvs = facts.ipvs

@@ -44,10 +44,14 @@ export function podIps(pod: Pod): string[] {
   return ips.length > 0 ? ips : primary ? [primary] : []
 }
 
-/** B's address in the family A's primary address has (what A's connect would use); else B's primary. */
-export function destinationIp(a: Pod, b: Pod): string | undefined {
-  const family = ipFamily(podIp(a) ?? '')
+/**
+ * B's address in the family asked for (--ip-family; none: undefined, path.pods has failed), else in the family
+ * A's primary address has (what A's connect would use), else B's primary.
+ */
+export function destinationIp(a: Pod, b: Pod, wanted?: 'IPv4' | 'IPv6'): string | undefined {
   const ips = podIps(b)
+  if (wanted) return ips.find((ip) => ipFamily(ip) === (wanted === 'IPv6' ? 6 : 4))
+  const family = ipFamily(podIp(a) ?? '')
   return ips.find((ip) => ipFamily(ip) === family) ?? ips[0]
 }
 

@@ -89,11 +89,22 @@ export const pathPodsCheck: Check<PathTarget> = {
         remediation: 'run the pods with a common address family (dual-stack cluster, or the same ipFamilies)',
       }
     }
+    const wanted = target.ipFamily ? Number(target.ipFamily.slice(3)) : undefined
+    if (wanted && !common.includes(wanted)) {
+      const lacking = [sa, sb].filter((s) => !s.families.includes(wanted))
+      return {
+        status: 'fail',
+        summary: `${lacking.map(describe).join(' and ')} ${lacking.length > 1 ? 'have' : 'has'} no ${target.ipFamily} address: the pods cannot talk over ${target.ipFamily}${common.length ? ` (they share IPv${common.join('/IPv')})` : ''}`,
+        objects: lacking.map((s) => objects.find((o) => `${o.namespace}/${o.name}` === s.name)).filter((o) => o !== undefined),
+        details,
+        remediation: `give the pods ${target.ipFamily} addresses (a dual-stack pod network: the CNI's IPAM needs a range of each family), or probe over IPv${common[0] ?? 4}`,
+      }
+    }
     const where = sameNode ? `both on node ${sa.node}` : 'on different nodes'
     const host = [sa, sb].filter((s) => s.hostNetwork).map((s) => s.name)
     const hostNote = host.length > 0 ? `; ${host.join(' and ')} ${host.length > 1 ? 'use' : 'uses'} hostNetwork: its traffic carries the node's address, so NetworkPolicies do not apply to it the way they do to pod-network pods` : ''
     const warnings = [sa.warning, sb.warning].filter(Boolean)
-    const summary = `${describe(sa)} -> ${describe(sb)}: both Running, ${where}, ${common.map((f) => `IPv${f}`).join(' and ')}${hostNote}${warnings.length ? `; ${warnings.join('; ')}` : ''}`
+    const summary = `${describe(sa)} -> ${describe(sb)}: both Running, ${where}, ${common.map((f) => `IPv${f}`).join(' and ')}${target.ipFamily ? `; probing over ${target.ipFamily}` : ''}${hostNote}${warnings.length ? `; ${warnings.join('; ')}` : ''}`
     return {status: warnings.length > 0 ? 'warn' : 'pass', summary, objects, details}
   },
 }

@@ -42,7 +42,7 @@ export const pathProbeConnectCheck: Check<PathTarget> = {
     const {a, b} = await requirePathPods(view, target)
     const runner = await ctx.probes!.source()
     const tools = probeTools(ctx, SOURCE_CHECK)
-    const host = destinationIp(a, b)!
+    const host = destinationIp(a, b, target.ipFamily)!
     const ports = targetPorts(target)
     const source = target.probeMode === 'pod' ? debugPodStandIn(a.metadata?.namespace ?? 'default', a.spec?.nodeName) : a
     const from = target.probeMode === 'pod' ? `a debug pod on ${a.spec?.nodeName ?? "A's node"}` : target.from

@@ -41,7 +41,7 @@ export const pathProbeMtuCheck: Check<PathTarget> = {
     if (tools.complete && !ping) return {status: 'skip', skippedBecause: 'not-applicable', summary: 'the probe image has no ping: path MTU not measured (use --image nicolaka/netshoot)'}
     if (ping?.busybox) return {status: 'skip', skippedBecause: 'not-applicable', summary: 'busybox ping cannot set Don\'t Fragment (-M do): path MTU not measured (use --image nicolaka/netshoot)'}
     const runner = await ctx.probes!.source()
-    const host = destinationIp(a, b)!
+    const host = destinationIp(a, b, target.ipFamily)!
     const ipv6 = ipFamily(host) === 6
     const headers = ipv6 ? 48 : 28
     const [iface, cni] = await Promise.all([sourceInterface(runner), clusterCni(view).catch(() => undefined)])

@@ -28,7 +28,7 @@ export const pathProbeTraceCheck: Check<PathTarget> = {
     const tool = hasTool(tools, 'tracepath') ? 'tracepath' : hasTool(tools, 'traceroute') ? 'traceroute' : undefined
     if (!tool) return {status: 'skip', skippedBecause: 'not-applicable', summary: 'the probe image has neither tracepath nor traceroute'}
     const runner = await ctx.probes!.source()
-    const host = destinationIp(a, b)!
+    const host = destinationIp(a, b, target.ipFamily)!
     // A pod-to-pod path inside a cluster is a handful of hops. When the target is unreachable every hop goes
     // unanswered, so bound the trace: what it printed until then is kept and is the evidence.
     const exec = await runner.exec(tool === 'tracepath' ? tracepathCommand(host, TRACE_MAX_HOPS) : tracerouteCommand(host, TRACE_MAX_HOPS, 1), {timeoutMs: TRACE_TIMEOUT_MS})

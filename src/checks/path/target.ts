@@ -10,6 +10,8 @@ export interface PathTarget {
   portsFrom: 'flag' | 'declared' | 'none'
   /** ephemeral: a container in PODA's network namespace; pod: a debug pod on PODA's node. */
   probeMode: 'ephemeral' | 'pod'
+  /** --ip-family: probe over this family (PODB's address of it); else the family of PODA's primary address. */
+  ipFamily?: 'IPv4' | 'IPv6'
 }
 
 export const SOURCE_CHECK = 'path.probe.source'

@@ -1,3 +1,4 @@
+import {familyOf, serviceFamilies, type IpFamilyName} from '../../analysis/svc/ip-families.js'
 import {interpretPortMatrix, type ConnectAttempt, type MatrixInterpretation} from '../../analysis/svc/probe-matrix.js'
 import {describeServicePort} from '../../analysis/svc/service-ports.js'
 import {serviceKind} from '../../analysis/svc/service-type.js'
@@ -36,18 +37,26 @@ export const connectCheck: Check<SvcTarget> = {
     if (kind === 'ExternalName') {
       return {status: 'skip', skippedBecause: 'not-applicable', summary: 'ExternalName Service: clients connect to the external name directly', objects: [ref]}
     }
+    // A dual-stack Service (or a client of one family, --ip-family) is probed per family: that family's
+    // ClusterIP and its endpoints' addresses of that family. Otherwise, as a single-stack client sees it.
+    const families = serviceFamilies(service)
+    const perFamily = target.ipFamily !== undefined || families.families.length > 1
+    const scope: Array<IpFamilyName | undefined> = !perFamily ? [undefined] : target.ipFamily ? families.families.filter((f) => f === target.ipFamily) : families.families
+    if (scope.length === 0) {
+      return {status: 'skip', skippedBecause: 'svc.ip-families', summary: `Service ${target.namespace}/${target.name} has no ${target.ipFamily} address to connect to (see svc.ip-families)`, objects: [ref]}
+    }
     const runner = await ctx.probes!.source()
     const slices = await sliceSummary(view, target, service)
-    const clusterIp = kind === 'headless' ? undefined : service.spec?.clusterIP
     const clientNode = typeof runner.details.node === 'string' ? runner.details.node : undefined
     const policyBlocks = ctx.result('svc.policy')?.status === 'fail'
     const results: Array<{port: string; interpretation: MatrixInterpretation; attempts: Array<Record<string, unknown>>}> = []
-    for (const sp of portsInScope(service, target)) {
+    for (const [sp, family] of portsInScope(service, target).flatMap((p) => scope.map((f) => [p, f] as const))) {
       const protocol = normalizeProtocol(sp.protocol)
-      const label = `${target.namespace}/${target.name} port ${describeServicePort(sp)}`
+      const label = `${target.namespace}/${target.name} port ${describeServicePort(sp)}${family ? ` over ${family}` : ''}`
       if (protocol === 'SCTP') continue
       const udp = protocol === 'UDP'
-      const endpoints = slices.ports.find((p) => p.port === sp.port && p.protocol === protocol)?.endpoints.filter((e) => e.ready) ?? []
+      const clusterIp = kind === 'headless' ? undefined : family ? families.clusterIps[family] : service.spec?.clusterIP
+      const endpoints = slices.ports.find((p) => p.port === sp.port && p.protocol === protocol)?.endpoints.filter((e) => e.ready && (!family || familyOf(e.address) === family)) ?? []
       const probed = endpoints.slice(0, MAX_PROBED_ENDPOINTS)
       const attempts = await Promise.all([
         clusterIp ? connect(runner, clusterIp, sp.port, udp) : undefined,
@@ -63,7 +72,7 @@ export const connectCheck: Check<SvcTarget> = {
         ...(clientNode ? {clientNode} : {}),
         policyBlocks,
       })
-      results.push({port: describeServicePort(sp), interpretation, attempts: attempts.filter((a) => a !== undefined).map((a) => ({target: a === cip ? 'cluster-ip' : 'endpoint', host: a.host, port: a.port, outcome: a.outcome, pod: a.pod, node: a.node, command: a.command, message: a.message}))})
+      results.push({port: `${describeServicePort(sp)}${family ? ` (${family})` : ''}`, interpretation, attempts: attempts.filter((a) => a !== undefined).map((a) => ({target: a === cip ? 'cluster-ip' : 'endpoint', host: a.host, port: a.port, outcome: a.outcome, pod: a.pod, node: a.node, command: a.command, message: a.message}))})
     }
     const details = {probeSource: runner.description, clientNode: clientNode ?? null, ports: results.map((r) => ({port: r.port, verdict: r.interpretation.verdict, attempts: r.attempts}))}
     if (results.length === 0) return {status: 'skip', skippedBecause: 'not-applicable', summary: 'no TCP or UDP port to probe (nc cannot probe SCTP)', objects: [ref], details}

@@ -1,8 +1,10 @@
 import {parseResolvConf} from '../../analysis/dns/resolv-conf.js'
+import {FAMILY_RECORD, familiesToQuery, familyOf, judgeFamilyRecord, serviceFamilies, type FamilyRecordVerdict, type IpFamilyName} from '../../analysis/svc/ip-families.js'
 import {getentHostsCommand, parseGetentHosts} from '../../analysis/svc/getent.js'
 import {DEFAULT_CLUSTER_DOMAIN, clusterDomainFromSearch, judgeResolution, serviceDnsNames, type ResolutionExpectation} from '../../analysis/svc/names.js'
 import {serviceKind} from '../../analysis/svc/service-type.js'
 import type {Check, CheckResult, ProbeRunner} from '../../engine/types.js'
+import type {Service} from '../../cluster/types.js'
 import {digCommand, parseDnsLookup} from '../../probes/dns.js'
 import {anchorJobAccess} from '../probe-source.js'
 import {requireService, serviceRef, sliceSummary} from './facts.js'
@@ -52,13 +54,17 @@ export const dnsCheck: Check<SvcTarget> = {
       const failed = parsed.outcome === 'not-found' ? 'nxdomain' : parsed.outcome === 'error' ? 'error' : undefined
       lookups.push({form, name, command: exec.command, addresses: parsed.addresses, verdict: judgeResolution(parsed.addresses, expectation, exec.timedOut ? 'error' : failed), timedOut: exec.timedOut})
     }
-    const details = {probeSource: runner.description, clusterDomain: domain, search, expected: expectation.expected, ...(expectation.cname ? {cname: expectation.cname} : {}), lookups}
+    const records = kind === 'ExternalName' ? [] : await familyRecords(runner, names.fqdn, service, kind === 'headless' ? expectation.expected : undefined, target.ipFamily)
+    const details = {probeSource: runner.description, clusterDomain: domain, search, expected: expectation.expected, ...(expectation.cname ? {cname: expectation.cname} : {}), lookups, ...(records.length ? {records} : {})}
     const objects = [serviceRef(target)]
     const bad = lookups.filter((l) => l.verdict !== 'ok')
     if (bad.length === 0) {
+      const badRecord = records.find((r) => r.verdict !== 'ok')
+      if (badRecord) return familyRecordFailure(badRecord, names.fqdn, runner.description, details, objects, target)
+      const perFamily = records.length ? ` (${records.map((r) => `${r.type} ${r.answers.join(', ')}`).join('; ')})` : ''
       return {
         status: 'pass',
-        summary: `${names.short}, ${names.namespaced} and ${names.fqdn} resolve to ${kind === 'ExternalName' ? `the CNAME target ${expectation.cname}` : lookups[2]!.addresses.join(', ')} from ${runner.description}`,
+        summary: `${names.short}, ${names.namespaced} and ${names.fqdn} resolve to ${kind === 'ExternalName' ? `the CNAME target ${expectation.cname}` : lookups[2]!.addresses.join(', ')} from ${runner.description}${perFamily}`,
         objects,
         details,
       }
@@ -93,6 +99,57 @@ export const dnsCheck: Check<SvcTarget> = {
 
 type Details = Record<string, unknown>
 type Objects = Array<{kind: string; namespace?: string; name: string}>
+
+interface FamilyRecord {
+  family: IpFamilyName
+  type: 'A' | 'AAAA'
+  command: string
+  status: string
+  answers: string[]
+  expected: string[]
+  verdict: FamilyRecordVerdict | 'not-testable'
+  excerpt?: string
+}
+
+/**
+ * getent returns one family (glibc asks AAAA first, then A): a dual-stack Service, or a client of one family
+ * (--ip-family), needs each family's record asked for by type. A headless Service's expected addresses are its
+ * ready endpoints of that family; a ClusterIP Service's, its ClusterIP of that family (none: the record must be
+ * missing, and that is the client's failure).
+ */
+async function familyRecords(runner: ProbeRunner, fqdn: string, service: Service, headlessAddresses: string[] | undefined, wanted?: IpFamilyName): Promise<FamilyRecord[]> {
+  const families = serviceFamilies(service)
+  return Promise.all(
+    familiesToQuery(families, wanted).map(async (family) => {
+      const type = FAMILY_RECORD[family]
+      const expected = headlessAddresses ? headlessAddresses.filter((a) => familyOf(a) === family) : families.clusterIps[family] ? [families.clusterIps[family]!] : []
+      const exec = await runner.exec(digCommand({name: fqdn, type, search: false}), {timeoutMs: 6000})
+      if (exec.exitCode === 127) return {family, type, command: exec.command, status: 'not-testable', answers: [], expected, verdict: 'not-testable' as const}
+      const result = parseDnsLookup('dig', exec)
+      return {family, type, command: exec.command, status: result.status, answers: result.answers, expected, verdict: judgeFamilyRecord({family, expected, status: result.status, answers: result.answers}), excerpt: result.excerpt}
+    }),
+  )
+}
+
+function familyRecordFailure(r: FamilyRecord, fqdn: string, probe: string, details: Details, objects: Objects, target: SvcTarget): CheckResult {
+  if (r.verdict === 'not-testable') {
+    return {status: 'warn', summary: `unknown: whether ${fqdn} has its ${r.type} record: the probe image has no dig to ask for it by type (getent returns one family only); --image nicolaka/netshoot would settle it`, objects, details}
+  }
+  const missing = r.expected.length === 0
+  const said = r.verdict === 'failed' ? r.status : r.verdict === 'no-record' ? `NOERROR, no ${r.type} record` : `${r.type} ${r.answers.join(', ')}`
+  return {
+    status: 'fail',
+    summary:
+      r.verdict === 'wrong-address' && !missing
+        ? `${fqdn} answers ${r.type} ${r.answers.join(', ')} from ${probe}, not its ${r.family} address ${r.expected.join(', ')}`
+        : `${fqdn} has no ${r.type} record from ${probe} (${said}): ${r.family} clients get no address for the Service${missing ? `, which has no ${r.family} address (see svc.ip-families)` : `, although its ${r.family} address is ${r.expected.join(', ')}`}`,
+    objects,
+    details,
+    remediation: missing
+      ? `kubectl -n ${target.namespace} get service ${target.name} -o jsonpath='{.spec.ipFamilyPolicy} {.spec.ipFamilies}'`
+      : `dig ${r.type} ${fqdn} from the client; kubectl netdiag dns -n ${target.fromPodNamespace ?? target.namespace}${target.fromPod ? ` --from-pod ${target.fromPod}` : ''}`,
+  }
+}
 
 /**
  * An ExternalName Service is a CNAME: when the name does not resolve, ask cluster DNS for the record itself.

@@ -1,9 +1,10 @@
 import type {EndpointRecord, PortEndpoints} from '../../analysis/svc/endpoint-slices.js'
+import {familyOf} from '../../analysis/svc/ip-families.js'
 import {podNotReadyReason} from '../../analysis/svc/pod-readiness.js'
 import {hasSelector} from '../../analysis/svc/service-type.js'
 import type {Pod} from '../../cluster/types.js'
 import type {Check} from '../../engine/types.js'
-import {podsByName, portsInScope, requireService, serviceRef, sliceSummary} from './facts.js'
+import {podsByName, portsInScope, requireService, serviceRef, sliceSummary, slicesAndPodsAccess} from './facts.js'
 import type {SvcTarget} from './target.js'
 import {unknownWithout} from '../unknown.js'
 
@@ -13,6 +14,20 @@ interface NotReadyEndpoint {
   node?: string
   terminating: boolean
   reason: string
+}
+
+/** "2/3", or per family for a dual-stack Service ("IPv4 1/1 and IPv6 1/1"): each pod is listed once per family. */
+function readyCounts(p: PortEndpoints): string {
+  const byFamily = new Map<string, {ready: number; total: number}>()
+  for (const e of p.endpoints) {
+    const f = familyOf(e.address) ?? '?'
+    const c = byFamily.get(f) ?? {ready: 0, total: 0}
+    c.total++
+    if (e.ready) c.ready++
+    byFamily.set(f, c)
+  }
+  if (byFamily.size < 2) return `${p.ready}/${p.endpoints.length}`
+  return [...byFamily.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([f, c]) => `${f} ${c.ready}/${c.total}`).join(' and ')
 }
 
 function portName(p: PortEndpoints): string {
@@ -45,10 +60,7 @@ export const endpointsCheck: Check<SvcTarget> = {
   title: 'Endpoints',
   layer: 'service',
   dependsOn: ['svc.selector'],
-  requires: ({namespace}) => [
-    {verb: 'list', group: 'discovery.k8s.io', resource: 'endpointslices', namespace},
-    {verb: 'list', resource: 'pods', namespace},
-  ],
+  requires: slicesAndPodsAccess,
   async run({view, target}) {
     const service = await requireService(view, target)
     const name = `${target.namespace}/${target.name}`
@@ -111,7 +123,7 @@ export const endpointsCheck: Check<SvcTarget> = {
       }
     }
     const partial = summary.ports.filter((p) => p.notReady > 0)
-    const counts = summary.ports.map((p) => `${p.ready}/${p.endpoints.length} ready for ${portName(p)}`).join(', ')
+    const counts = summary.ports.map((p) => `${readyCounts(p)} ready for ${portName(p)}`).join(', ')
     if (partial.length > 0) {
       const reasons = partial[0]!.endpoints.filter((e) => !e.ready).map((e) => whyNotReady(e, pods))
       return {

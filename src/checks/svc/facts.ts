@@ -3,6 +3,7 @@ import {summarizeEndpointSlices, type SliceSummary} from '../../analysis/svc/end
 import {hasSelector} from '../../analysis/svc/service-type.js'
 import {selectServicePorts} from '../../analysis/svc/service-ports.js'
 import {MANAGED_BY_LABEL, MANAGED_BY_VALUE, ROLE_LABEL} from '../../cluster/debug-pod-spec.js'
+import type {AccessRequirement} from '../../cluster/access.js'
 import type {EndpointSlice, ObjectRef, Pod, Service, ServicePort} from '../../cluster/types.js'
 import type {ClusterView} from '../../cluster/view.js'
 import {SERVICE_NAME_LABEL, type SvcTarget} from './target.js'
@@ -28,6 +29,14 @@ export async function requireService(view: ClusterView, target: SvcTarget): Prom
   const service = await serviceOf(view, target)
   if (!service) throw new Error(`Service ${target.namespace}/${target.name} disappeared during the run`)
   return service
+}
+
+/** What a check reading the Service's EndpointSlices and pods needs. */
+export function slicesAndPodsAccess({namespace}: SvcTarget): AccessRequirement[] {
+  return [
+    {verb: 'list', group: 'discovery.k8s.io', resource: 'endpointslices', namespace},
+    {verb: 'list', resource: 'pods', namespace},
+  ]
 }
 
 export function serviceRef(target: SvcTarget): ObjectRef {

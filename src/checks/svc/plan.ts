@@ -2,6 +2,7 @@ import type {Check} from '../../engine/types.js'
 import {connectCheck} from './connect.js'
 import {dnsCheck} from './dns.js'
 import {endpointsCheck} from './endpoints.js'
+import {ipFamiliesCheck} from './ip-families.js'
 import {kubeProxyCheck} from './kube-proxy.js'
 import {policyCheck} from './policy.js'
 import {portsCheck} from './ports.js'
@@ -15,5 +16,5 @@ import {typeCheck} from './type.js'
  * a port without endpoints, the cause (ports) outranks its effect (endpoints) at equal depth.
  */
 export function svcPlan(): Check<SvcTarget>[] {
-  return [serviceCheck, typeCheck, selectorCheck, portsCheck, endpointsCheck, policyCheck, kubeProxyCheck, dnsCheck, connectCheck]
+  return [serviceCheck, typeCheck, selectorCheck, portsCheck, endpointsCheck, ipFamiliesCheck, policyCheck, kubeProxyCheck, dnsCheck, connectCheck]
 }

@@ -10,6 +10,8 @@ export interface SvcTarget {
   fromPodNamespace?: string
   /** --cluster-domain, else what the probe source's resolv.conf says, else cluster.local. */
   clusterDomain?: string
+  /** --ip-family: the address family the client uses (else every family the Service has). */
+  ipFamily?: 'IPv4' | 'IPv6'
 }
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name'

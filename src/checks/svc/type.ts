@@ -1,7 +1,7 @@
 import {worstStatus} from '../../analysis/node/finding.js'
 import {serviceKind, serviceTypeFindings} from '../../analysis/svc/service-type.js'
 import type {Check} from '../../engine/types.js'
-import {clientPod, requireService, selectedPods, serviceRef, sliceSummary} from './facts.js'
+import {clientPod, requireService, selectedPods, serviceRef, sliceSummary, slicesAndPodsAccess} from './facts.js'
 import type {SvcTarget} from './target.js'
 
 /** Type-specific pitfalls: ExternalName, headless, LoadBalancer, NodePort, selector-less, traffic policy Local. */
@@ -10,10 +10,7 @@ export const typeCheck: Check<SvcTarget> = {
   title: 'Service type',
   layer: 'service',
   dependsOn: ['svc.service'],
-  requires: ({namespace}) => [
-    {verb: 'list', group: 'discovery.k8s.io', resource: 'endpointslices', namespace},
-    {verb: 'list', resource: 'pods', namespace},
-  ],
+  requires: slicesAndPodsAccess,
   async run({view, target}) {
     const service = await requireService(view, target)
     const kind = serviceKind(service)

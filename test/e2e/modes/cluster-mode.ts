@@ -20,11 +20,19 @@ function proxyMode(): string {
   return /^mode:\s*(\S*)/m.exec(conf)?.[1] || 'iptables'
 }
 
+/** Dual-stack (NETDIAG_IP_FAMILY=dual): node 1 has a pod range of each family. */
+function dualStack(): boolean {
+  if (!KUBECONFIG) return false
+  const cidrs = kubectl(['get', 'node', NODE1, '-o', 'jsonpath={.spec.podCIDRs}']).stdout
+  return cidrs.includes('.') && cidrs.includes(':')
+}
+
 export const mode = {
   flannel: exists(['-n', 'kube-flannel', 'daemonset', 'kube-flannel-ds']),
   enforcer: exists(['-n', 'kube-system', 'daemonset', 'kube-network-policies']),
   nodeLocal: exists(['-n', 'kube-system', 'daemonset', 'node-local-dns']),
   proxy: proxyMode(),
+  dual: dualStack(),
 }
 
 /** A skip reason unless the cluster is in this mode (node:test's `skip`). */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {serviceRulesOf} from '../../../src/checks/node/probe-service-rules.js'
+import {judgeServiceRules} from '../../../src/analysis/node/service-rules.js'
 import {readNodeFacts, type ScriptSection} from '../../../src/probes/node.js'
 
 const sec = (section: string, name: string, body: string, rc = 0): ScriptSection => ({section, name, body, rc})
@@ -38,6 +39,27 @@ describe('serviceRulesOf: the rules of the mode kube-proxy runs in', () => {
     const rules = serviceRulesOf(facts, 'iptables')
     assert.deepEqual(rules.keys, ['10.96.0.10:53/UDP'])
     assert.equal(rules.source, 'iptables-nft-save KUBE-SERVICES (nat and filter)')
+  })
+  // Dual-stack (kube-proxy writes an IPv6 Service's rules with ip6tables: pkg/proxy/iptables, one proxier per family)
+  const v4Rules = '-A KUBE-SERVICES -d 10.96.0.10/32 -p udp -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU\n'
+  const v6Rules = '-A KUBE-SERVICES -d fd10:96::4a1/128 -p tcp -m comment --comment "shop/backend:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-7ZJQ4CQPDB3T2KWE\n'
+  it('iptables, dual-stack: the same variant\'s ip6tables rules are read too', () => {
+    const facts = readNodeFacts([sec('iptables', 'iptables-nft-save', '12'), sec('iptables-services', 'iptables-nft-save', v4Rules), sec('ip6tables-services', 'ip6tables-legacy-save', ''), sec('ip6tables-services', 'ip6tables-nft-save', v6Rules)])
+    const rules = serviceRulesOf(facts, 'iptables')
+    assert.deepEqual(rules.families, ['ipv4', 'ipv6'])
+    assert.deepEqual(rules.keys, ['10.96.0.10:53/UDP', '[fd10:96::4a1]:80/TCP'])
+    assert.equal(rules.source, 'iptables-nft-save KUBE-SERVICES (nat and filter; IPv6: ip6tables-nft-save)')
+  })
+  it('iptables, dual-stack: an IPv6 Service missing from ip6tables fails; unread ip6tables leaves IPv6 unjudged, and says so', () => {
+    const expected = [{service: 'kube-system/kube-dns', key: '10.96.0.10:53/UDP'}, {service: 'shop/backend', key: '[fd10:96::4a1]:80/TCP'}]
+    const without6 = serviceRulesOf(readNodeFacts([sec('iptables', 'iptables-nft-save', '12'), sec('iptables-services', 'iptables-nft-save', v4Rules), sec('ip6tables-services', 'ip6tables-nft-save', '')]), 'iptables')
+    const [missing] = judgeServiceRules(without6, expected)
+    assert.equal(missing!.status, 'fail')
+    assert.match(missing!.message, /^1 of 2 Service port\(s\) are missing from .*: shop\/backend \[fd10:96::4a1\]:80\/TCP/)
+    const unread = serviceRulesOf(readNodeFacts([sec('iptables', 'iptables-nft-save', '12'), sec('iptables-services', 'iptables-nft-save', v4Rules)]), 'iptables')
+    const [pass] = judgeServiceRules(unread, expected)
+    assert.equal(pass!.status, 'pass')
+    assert.equal(pass!.message, 'all 1 Service port(s) are in iptables-nft-save KUBE-SERVICES (nat and filter); 1 IPv6 Service port(s) not judged (no IPv6 rules were read)')
   })
   it('ipvs mode on a kernel without IPVS: unreadable, naming ipvsadm\'s error', () => {
     const facts = readNodeFacts([sec('ipvs', '', "Can't initialize ipvs: Protocol not available\nAre you sure that IP Virtual Server is built in the kernel or as module?\n", 2)])

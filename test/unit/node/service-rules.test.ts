@@ -90,7 +90,7 @@ describe('judgeServiceRules', () => {
   it('all present: pass, counting the judged family only', () => {
     const [f] = judgeServiceRules({mode: 'nftables', keys: parseNftServiceMap(NFT_SERVICE_IPS), families: ['ipv4'], source: 'maps'}, expected)
     assert.equal(f!.status, 'pass')
-    assert.equal(f!.message, 'all 2 Service port(s) are in maps')
+    assert.equal(f!.message, 'all 2 Service port(s) are in maps; 1 IPv6 Service port(s) not judged (no IPv6 rules were read)')
   })
   it('one Service port missing on this node: fail naming it', () => {
     const keys = parseNftServiceMap(NFT_SERVICE_IPS).filter((k) => k !== '10.96.128.74:80/TCP')

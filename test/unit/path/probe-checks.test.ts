@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
+import {pathPodsCheck} from '../../../src/checks/path/pods.js'
 import {pathProbeConnectCheck} from '../../../src/checks/path/probe-connect.js'
 import {pathProbeMtuCheck} from '../../../src/checks/path/probe-mtu.js'
 import {pathProbeTraceCheck} from '../../../src/checks/path/probe-trace.js'
 import type {PathTarget} from '../../../src/checks/path/target.js'
 import {SnapshotClusterView} from '../../../src/cluster/snapshot-view.js'
 import type {CheckContext, CheckResult, ExecResult, ProbeRunner} from '../../../src/engine/types.js'
-import {db, flannelDaemonSet, kindNodes, namespace, networkPolicy, networkPolicyAgentDaemonSet, web} from '../../helpers/path-fixtures.js'
+import {db, flannelDaemonSet, kindNodes, namespace, networkPolicy, networkPolicyAgentDaemonSet, pathPod, web} from '../../helpers/path-fixtures.js'
 
 type Answer = Partial<ExecResult>
 
@@ -146,5 +147,34 @@ describe('path.probe.trace', () => {
     const r = await pathProbeTraceCheck.run(context(fakeRunner(() => undefined), [namespace('shop'), web(), db({node: 'kind-worker'}), ...enforced]))
     assert.equal(r.status, 'skip')
     assert.equal(r.skippedBecause, 'not-applicable')
+  })
+})
+
+// Dual-stack pods (status.podIPs in the CNI's range order, IPv4 first) and --ip-family.
+describe('path over one family (--ip-family)', () => {
+  const web6 = () => pathPod({name: 'web-7d9c6b7f5-x2x8q', labels: {app: 'web'}, node: 'kind-worker', ip: '10.244.1.7', ips: ['10.244.1.7', 'fd10:244:0:1::7']})
+  const db6 = () => db({ips: ['10.244.2.9', 'fd10:244:0:2::9']})
+  const over6: PathTarget = {...target, ipFamily: 'IPv6'}
+  it('connects to PODB\'s IPv6 address', async () => {
+    const ncOk6 = {stderr: 'Connection to fd10:244:0:2::9 5432 port [tcp/postgresql] succeeded!\n'}
+    const ping6 = {stdout: 'PING fd10:244:0:2::9 (fd10:244:0:2::9) 56 data bytes\n64 bytes from fd10:244:0:2::9: icmp_seq=1 ttl=62 time=0.380 ms\n\n--- fd10:244:0:2::9 ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, time 1003ms\nrtt min/avg/max/mdev = 0.301/0.380/0.455/0.063 ms\n'}
+    const runner = fakeRunner((l) => ({'ping -c 3 -W 2 -i 0.5 fd10:244:0:2::9': ping6, 'nc -z -v -w 3 fd10:244:0:2::9 5432': ncOk6})[l])
+    const r = await pathProbeConnectCheck.run(context(runner, [namespace('shop'), web6(), db6(), ...enforced], over6))
+    assert.equal(r.status, 'pass', r.summary)
+    assert.ok(runner.ran.every((c) => c.includes('fd10:244:0:2::9')), runner.ran.join('\n'))
+  })
+  it('without --ip-family, PODA\'s primary family (IPv4)', async () => {
+    const runner = fakeRunner((l) => ({[PING]: pingOk, [NC]: ncOk})[l])
+    const r = await pathProbeConnectCheck.run(context(runner, [namespace('shop'), web6(), db6(), ...enforced]))
+    assert.equal(r.status, 'pass', r.summary)
+  })
+  it('path.pods: a pod without an IPv6 address fails and is named; with both, the family is said', async () => {
+    const missing = await pathPodsCheck.run(context(fakeRunner(() => undefined), [namespace('shop'), web6(), db(), ...enforced], over6))
+    assert.equal(missing.status, 'fail')
+    assert.equal(missing.summary, 'shop/db-0 (10.244.2.9, node kind-worker2) has no IPv6 address: the pods cannot talk over IPv6 (they share IPv4)')
+    assert.deepEqual(missing.objects, [{kind: 'Pod', namespace: 'shop', name: 'db-0'}])
+    const both = await pathPodsCheck.run(context(fakeRunner(() => undefined), [namespace('shop'), web6(), db6(), ...enforced], over6))
+    assert.equal(both.status, 'pass', both.summary)
+    assert.match(both.summary, /both Running, on different nodes, IPv4 and IPv6; probing over IPv6$/)
   })
 })

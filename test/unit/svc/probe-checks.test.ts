@@ -7,21 +7,10 @@ import type {SvcTarget} from '../../../src/checks/svc/target.js'
 import {SnapshotClusterView} from '../../../src/cluster/snapshot-view.js'
 import type {CheckContext, ExecResult, ProbeRunner} from '../../../src/engine/types.js'
 import {backendPods, endpointSlice, namespace, service} from '../../helpers/svc-fixtures.js'
+import {tableRunner} from '../../helpers/table-runner.js'
 
-/** A probe source that answers each command line from a table (real netshoot output), and records what ran. */
 function fakeRunner(answers: Record<string, Partial<ExecResult>>): ProbeRunner & {ran: string[]} {
-  const ran: string[] = []
-  return {
-    ran,
-    description: 'debug pod shop/netdiag-ab12cd34-x7k2p on kind-worker3',
-    details: {node: 'kind-worker3'},
-    async exec(command) {
-      const line = command.join(' ')
-      ran.push(line)
-      const answer = answers[line] ?? {exitCode: 1, stderr: `unexpected ${line}`}
-      return {command: line, exitCode: 0, stdout: '', stderr: '', timedOut: false, durationMs: 3, ...answer}
-    },
-  }
+  return tableRunner(answers, {description: 'debug pod shop/netdiag-ab12cd34-x7k2p on kind-worker3', node: 'kind-worker3'})
 }
 
 function context(runner: ProbeRunner, objects: unknown[], target: SvcTarget = {namespace: 'shop', name: 'backend'}): CheckContext<SvcTarget> {
