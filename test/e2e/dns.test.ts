@@ -50,7 +50,7 @@ describe('e2e: kubectl netdiag dns', {skip: skipWithoutCluster}, () => {
       // resolv.conf, the lookup over UDP and TCP and each CoreDNS replica in one exec; then the search-list lookup
       // (with the external one when it runs: --external-name=none here).
       assert.equal(execs.length, 2, execs.join('\n'))
-      assert.match(execs[0]!, new RegExp(`: batch of ${3 + replicas} commands: done in \\d+ milliseconds$`))
+      assert.match(execs[0]!, new RegExp(` batch of ${3 + replicas} commands: done in \\d+ milliseconds$`))
       assert.match(run.stderr, new RegExp(`GET \\S+/api/v1/namespaces/${namespace}/pods/netdiag-[^/]+/log\\?container=probe 200`))
     })
   })
