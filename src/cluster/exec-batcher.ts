@@ -19,7 +19,7 @@ export const BATCH_WINDOW_MS = 15
 const SCRIPT_MARGIN_MS = 2_000
 
 /**
- * Runs the exec calls that arrive within one short window as one exec of a batch script (src/probes/batch.ts).
+ * Runs the exec calls that arrive within one short window as one exec of a batch script (exec-batch-script.ts).
  * Each call still gets its own result and its own timeout. A call alone in its window runs as it was asked, and
  * whatever the batch cannot answer (no shell, no writable temp dir, a refused exec) runs again on its own, so a
  * batch never turns into an answer a single exec would not have given.
@@ -61,6 +61,7 @@ export class ExecBatcher {
     const started = Date.now()
     const answered = new Set<number>()
     const stopped = new AbortController()
+    const timers: Array<ReturnType<typeof setTimeout>> = []
     const answer = (index: number, result: Omit<ExecResult, 'command' | 'durationMs'>) => {
       if (answered.has(index)) return
       answered.add(index)
@@ -69,7 +70,7 @@ export class ExecBatcher {
       if (answered.size === queued.length) stopped.abort()
     }
     // Each command keeps its own deadline: it times out alone, as it would in an exec of its own.
-    const timers = queued.map((q, index) => setTimeout(() => answer(index, {exitCode: 124, stdout: '', stderr: '', timedOut: true}), q.timeoutMs))
+    for (const [index, q] of queued.entries()) timers[index] = setTimeout(() => answer(index, TIMED_OUT), q.timeoutMs)
     const nonce = randomBytes(8).toString('hex')
     const parser = new BatchOutputParser(nonce, (r) => {
       if (queued[r.index]) answer(r.index, {exitCode: r.exitCode, stdout: r.stdout.slice(0, MAX_OUTPUT), stderr: r.stderr.slice(0, MAX_OUTPUT), timedOut: false})
@@ -83,21 +84,22 @@ export class ExecBatcher {
       failure = error
     }
     if (parser.unsupported) this.batching = false
-    // Not answered and not timed out: the batch itself could not run them. Each runs alone and reports for itself.
-    const unanswered = queued.filter((_, index) => !answered.has(index))
-    for (const index of queued.keys()) {
-      if (answered.has(index)) continue
-      clearTimeout(timers[index])
-      if (batch?.timedOut) answer(index, {exitCode: 124, stdout: '', stderr: '', timedOut: true})
-    }
-    if (batch?.timedOut) return
-    if (failure !== undefined && isRefusal(failure)) {
-      for (const q of unanswered) q.reject(failure)
+    const unanswered = [...queued.keys()].filter((index) => !answered.has(index))
+    for (const index of unanswered) clearTimeout(timers[index])
+    if (batch?.timedOut) {
+      for (const index of unanswered) answer(index, TIMED_OUT)
       return
     }
-    for (const q of unanswered) this.alone(q)
+    if (failure !== undefined && isRefusal(failure)) {
+      for (const index of unanswered) queued[index]!.reject(failure)
+      return
+    }
+    // Not answered and not timed out: the batch itself could not run them. Each runs alone and reports for itself.
+    for (const index of unanswered) this.alone(queued[index]!)
   }
 }
+
+const TIMED_OUT = {exitCode: 124, stdout: '', stderr: '', timedOut: true} as const
 
 /** A refused exec (forbidden, the pod gone) is refused for every command alike: no need to ask again per command. */
 function isRefusal(error: unknown): boolean {
