@@ -36,9 +36,10 @@ export interface DiagnosisSpec<T> {
   nodeNamespace?: string
   /**
    * Start the probe source (a debug pod) before the access review and the API checks. Only for a plan that will
-   * ask for it whatever those find: an unneeded pod is a pod created in the user's cluster for nothing.
+   * ask for it whatever those find: an unneeded pod is a pod created in the user's cluster for nothing. A
+   * function is asked only when the run will probe at all (a cached view read, for instance).
    */
-  startSourceEarly?: boolean
+  startSourceEarly?: boolean | (() => Promise<boolean>)
 }
 
 /**
@@ -155,7 +156,8 @@ export abstract class NetdiagCommand extends Command {
       })
       // The debug pod's start is most of a live run: begin it now, beside the access review and the API checks.
       // Only a pod of our own (never an ephemeral container, which cannot be taken out of the user's pod again).
-      if (spec.startSourceEarly && (spec.probeSource?.mode ?? 'pod') === 'pod') session.source().catch(() => {})
+      const early = typeof spec.startSourceEarly === 'function' ? await spec.startSourceEarly() : spec.startSourceEarly
+      if (early && (spec.probeSource?.mode ?? 'pod') === 'pod') session.source().catch(() => {})
     }
     const {checks, denied} = await this.preflight(env, spec)
 

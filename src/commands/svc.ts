@@ -69,7 +69,7 @@ export default class Svc extends NetdiagCommand {
       checks: svcPlan(),
       probeSource: client ? {mode: 'ephemeral', namespace: client.namespace, pod: client.name} : {mode: 'pod', namespace},
       // svc's probes need only the Service to exist (svc.service); the view caches this read for that check.
-      startSourceEarly: !client && !flags['no-probe'] && env.view.source === 'live' && (await env.view.getService(namespace, name).catch(() => undefined)) !== undefined,
+      startSourceEarly: client ? false : async () => (await env.view.getService(namespace, name).catch(() => undefined)) !== undefined,
     })
   }
 }
