@@ -40,6 +40,17 @@ function withAnchor(scope: nock.Scope, namespace = 'shop', name = 'netdiag-ab-j1
     .reply(200, {kind: 'JobList', apiVersion: 'batch/v1', items: []})
 }
 
+/** The end of every pod-creating test: the pod we made is deleted, and the session's label sweep finds nothing else. */
+function withPodDeleted(scope: nock.Scope, name: string): nock.Scope {
+  return scope
+    .delete(`/api/v1/namespaces/shop/pods/${name}`)
+    .query(true)
+    .reply(200, {})
+    .get('/api/v1/namespaces/shop/pods')
+    .query(true)
+    .reply(200, {items: []})
+}
+
 describe('DebugSession', () => {
   before(() => nock.disableNetConnect())
   afterEach(() => nock.cleanAll())
@@ -94,17 +105,11 @@ describe('DebugSession', () => {
   })
 
   it('fails fast with the reason and the flag when the image cannot be pulled, and still deletes the pod', async () => {
-    const scope = withAnchor(nock(TEST_SERVER))
+    const scope = withPodDeleted(withAnchor(nock(TEST_SERVER))
       .post('/api/v1/namespaces/shop/pods')
       .reply(201, debugPod('netdiag-ab-x2', 'shop', 'pending'))
       .get('/api/v1/namespaces/shop/pods/netdiag-ab-x2')
-      .reply(200, debugPod('netdiag-ab-x2', 'shop', 'image-pull'))
-      .delete('/api/v1/namespaces/shop/pods/netdiag-ab-x2')
-      .query(true)
-      .reply(200, {})
-      .get('/api/v1/namespaces/shop/pods')
-      .query(true)
-      .reply(200, {items: []})
+      .reply(200, debugPod('netdiag-ab-x2', 'shop', 'image-pull')), 'netdiag-ab-x2')
     const s = session()
     await assert.rejects(s.source(), (error: unknown) => {
       assert.ok(error instanceof NetdiagError)
@@ -117,18 +122,12 @@ describe('DebugSession', () => {
   })
 
   it('gives up on an unschedulable pod after the start timeout with the scheduler message', async () => {
-    withAnchor(nock(TEST_SERVER))
+    withPodDeleted(withAnchor(nock(TEST_SERVER))
       .post('/api/v1/namespaces/shop/pods')
       .reply(201, debugPod('netdiag-ab-x3', 'shop', 'pending'))
       .get('/api/v1/namespaces/shop/pods/netdiag-ab-x3')
       .times(1000)
-      .reply(200, debugPod('netdiag-ab-x3', 'shop', 'unschedulable'))
-      .delete('/api/v1/namespaces/shop/pods/netdiag-ab-x3')
-      .query(true)
-      .reply(200, {})
-      .get('/api/v1/namespaces/shop/pods')
-      .query(true)
-      .reply(200, {items: []})
+      .reply(200, debugPod('netdiag-ab-x3', 'shop', 'unschedulable')), 'netdiag-ab-x3')
     const s = session({startTimeoutMs: 100})
     await assert.rejects(s.source(), /did not start within 0s \(Unschedulable: 0\/3 nodes are available: 3 Insufficient memory/)
     await s.close()
@@ -184,7 +183,7 @@ describe('DebugSession', () => {
   it('runs the startup script in the probe container before it sleeps, and reads what it printed from the log', async () => {
     let created: Pod | undefined
     let logQuery: Record<string, string> = {}
-    const scope = withAnchor(nock(TEST_SERVER))
+    const scope = withPodDeleted(withAnchor(nock(TEST_SERVER))
       .post('/api/v1/namespaces/shop/pods', (body: Pod) => ((created = body), true))
       .reply(201, debugPod('netdiag-ab-x6', 'shop', 'running'))
       .get('/api/v1/namespaces/shop/pods/netdiag-ab-x6')
@@ -194,13 +193,7 @@ describe('DebugSession', () => {
       .reply(200, 'netdiag-tool dig /usr/bin/dig native\nnetdiag-tools-end\n')
       .get('/api/v1/namespaces/shop/pods/netdiag-ab-x6/log')
       .query(true)
-      .reply(403, {kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403})
-      .delete('/api/v1/namespaces/shop/pods/netdiag-ab-x6')
-      .query(true)
-      .reply(200, {})
-      .get('/api/v1/namespaces/shop/pods')
-      .query(true)
-      .reply(200, {items: []})
+      .reply(403, {kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403}), 'netdiag-ab-x6')
     const s = session({startupScript: 'echo hello'})
     const runner = await s.source()
     const command = created!.spec!.containers[0].command!
@@ -215,17 +208,11 @@ describe('DebugSession', () => {
 
   it('without a startup script the probe container only sleeps and the runner offers no startup output', async () => {
     let created: Pod | undefined
-    withAnchor(nock(TEST_SERVER))
+    withPodDeleted(withAnchor(nock(TEST_SERVER))
       .post('/api/v1/namespaces/shop/pods', (body: Pod) => ((created = body), true))
       .reply(201, debugPod('netdiag-ab-x7', 'shop', 'running'))
       .get('/api/v1/namespaces/shop/pods/netdiag-ab-x7')
-      .reply(200, debugPod('netdiag-ab-x7', 'shop', 'running'))
-      .delete('/api/v1/namespaces/shop/pods/netdiag-ab-x7')
-      .query(true)
-      .reply(200, {})
-      .get('/api/v1/namespaces/shop/pods')
-      .query(true)
-      .reply(200, {items: []})
+      .reply(200, debugPod('netdiag-ab-x7', 'shop', 'running')), 'netdiag-ab-x7')
     const s = session()
     const runner = await s.source()
     assert.equal(created!.spec!.containers[0].command![0], 'sleep')
