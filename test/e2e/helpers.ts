@@ -140,3 +140,41 @@ ${labelYaml}
           periodSeconds: 2
 `
 }
+
+/** A ClusterIP Service over `app: NAME` pods, its port named http to their http port (as web() declares it). */
+export function serviceYaml(name: string, port = 80): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+  selector: {app: ${name}}
+  ports:
+  - name: http
+    port: ${port}
+    targetPort: http
+`
+}
+
+/** Ingress `web`: one host, path / to Service backend on `port`, optionally TLS from the named Secrets. */
+export function ingressYaml(options: {className: string; host: string; port?: number; tlsSecrets?: string[]}): string {
+  const tls = options.tlsSecrets ? `  tls:\n${options.tlsSecrets.map((name) => `  - hosts: [${options.host}]\n    secretName: ${name}\n`).join('')}` : ''
+  return `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  ingressClassName: ${options.className}
+${tls}  rules:
+  - host: ${options.host}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: backend
+            port:
+              number: ${options.port ?? 80}
+`
+}

@@ -8,53 +8,15 @@ import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 import {after, before, describe, it} from 'node:test'
 
-import {apply, check, kubectl, kubectlOk, netdiag, skipWithoutCluster, waitFor, web, withNamespace} from './helpers.js'
+import {apply, check, ingressYaml, kubectl, kubectlOk, netdiag, serviceYaml, skipWithoutCluster, waitFor, web, withNamespace} from './helpers.js'
 
 const json = ['-o', 'json', '--no-probe']
 const suffix = randomBytes(3).toString('hex')
 const CLASS = `e2e-nginx-${suffix}`
 const GATEWAY_CLASS = `e2e-gw-${suffix}`
 
-function service(name: string): string {
-  return `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-spec:
-  selector: {app: ${name}}
-  ports:
-  - name: http
-    port: 80
-    targetPort: http
-`
-}
-
-function ingress(options: {className: string; port?: number; host?: string; tlsSecrets?: string[]}): string {
-  const tls = options.tlsSecrets ? `  tls:\n${options.tlsSecrets.map((name) => `  - hosts: [${options.host ?? 'shop.example.com'}]\n    secretName: ${name}\n`).join('')}` : ''
-  return `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: web
-spec:
-  ingressClassName: ${options.className}
-${tls}  rules:
-  - host: ${options.host ?? 'shop.example.com'}
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: backend
-            port:
-              number: ${options.port ?? 80}
-`
-}
-
-function readyEndpoints(namespace: string, name: string): number {
-  const out = kubectlOk(['get', 'endpointslices', '-n', namespace, '-l', `kubernetes.io/service-name=${name}`, '-o', 'jsonpath={range .items[*].endpoints[*]}{.conditions.ready}{"\\n"}{end}'])
-  return out.split('\n').filter((l) => l.trim() === 'true').length
-}
+const SHOP_HOST = 'shop.example.com'
+const ingress = (options: {className: string; port?: number; tlsSecrets?: string[]}) => ingressYaml({host: SHOP_HOST, ...options})
 
 const gatewayApi = () => kubectl(['get', 'crd', 'httproutes.gateway.networking.k8s.io']).status === 0
 
@@ -74,7 +36,7 @@ spec:
 
   it('an Ingress naming a class that does not exist: ingress.class is the root cause', async () => {
     await withNamespace('ing-class', async (namespace) => {
-      apply(namespace, service('backend') + '---\n' + ingress({className: `missing-${suffix}`}))
+      apply(namespace, serviceYaml('backend') + '---\n' + ingress({className: `missing-${suffix}`}))
       const run = netdiag(['ingress', 'web', '-n', namespace, ...json])
       assert.equal(run.exitCode, 1, run.stderr)
       assert.equal(run.report!.diagnosis.rootCause!.checkId, 'ingress.class')
@@ -84,7 +46,7 @@ spec:
 
   it('a backend port the Service does not have; the controller is reported not found, never passing', async () => {
     await withNamespace('ing-port', async (namespace) => {
-      apply(namespace, web('backend') + '---\n' + service('backend') + '---\n' + ingress({className: CLASS, port: 8080}))
+      apply(namespace, web('backend') + '---\n' + serviceYaml('backend') + '---\n' + ingress({className: CLASS, port: 8080}))
       kubectlOk(['-n', namespace, 'rollout', 'status', 'deploy/backend', '--timeout=120s'])
       const run = netdiag(['ingress', 'web', '-n', namespace, '--url', 'http://shop.example.com/', ...json])
       assert.equal(run.exitCode, 1, run.stderr)
@@ -99,7 +61,7 @@ spec:
 
   it('a backend whose pods never become ready: ingress.backend.endpoints fails', async () => {
     await withNamespace('ing-ready', async (namespace) => {
-      apply(namespace, web('backend', {readinessPath: '/not-there'}) + '---\n' + service('backend') + '---\n' + ingress({className: CLASS}))
+      apply(namespace, web('backend', {readinessPath: '/not-there'}) + '---\n' + serviceYaml('backend') + '---\n' + ingress({className: CLASS}))
       await waitFor('a not-ready endpoint', () => kubectlOk(['get', 'endpointslices', '-n', namespace, '-l', 'kubernetes.io/service-name=backend', '-o', 'jsonpath={.items[*].endpoints[*].conditions.ready}']).includes('false'))
       const run = netdiag(['ingress', 'web', '-n', namespace, ...json])
       assert.equal(run.exitCode, 1, run.stderr)
@@ -112,7 +74,7 @@ spec:
     // This GET carries an Accept header of its own; merging headers once dropped the token from it.
     await withNamespace('ing-tls', async (namespace) => {
       kubectlOk(['-n', namespace, 'create', 'secret', 'generic', 'shop-tls', '--type=kubernetes.io/tls', '--from-literal=tls.crt=not-a-cert', '--from-literal=tls.key=not-a-key'])
-      apply(namespace, service('backend') + '---\n' + ingress({className: CLASS, tlsSecrets: ['shop-tls', 'gone-tls']}))
+      apply(namespace, serviceYaml('backend') + '---\n' + ingress({className: CLASS, tlsSecrets: ['shop-tls', 'gone-tls']}))
       const run = netdiag(['ingress', 'web', '-n', namespace, ...json])
       const tls = check(run.report, 'ingress.tls.secret')
       assert.equal(tls.status, 'fail', JSON.stringify(tls))
@@ -124,7 +86,7 @@ spec:
 
   it('a host no rule matches: ingress.rule fails and the backends are not followed', async () => {
     await withNamespace('ing-host', async (namespace) => {
-      apply(namespace, web('backend') + '---\n' + service('backend') + '---\n' + ingress({className: CLASS}))
+      apply(namespace, web('backend') + '---\n' + serviceYaml('backend') + '---\n' + ingress({className: CLASS}))
       const run = netdiag(['ingress', 'web', '-n', namespace, '--url', 'https://www.example.com/cart', ...json])
       assert.equal(run.exitCode, 1, run.stderr)
       assert.equal(run.report!.diagnosis.rootCause!.checkId, 'ingress.rule')
@@ -185,7 +147,7 @@ spec:
     await withNamespace('gw-infra', async (infra) => {
       await withNamespace('gw-app', async (app) => {
         apply(infra, gatewayYaml())
-        apply(app, service('backend') + '---\n' + routeYaml(infra))
+        apply(app, serviceYaml('backend') + '---\n' + routeYaml(infra))
         const run = netdiag(['route', 'store', '-n', app, ...json])
         assert.equal(run.exitCode, 1, run.stderr)
         assert.equal(run.report!.diagnosis.rootCause!.checkId, 'route.attach')
@@ -201,7 +163,7 @@ spec:
   it('a cross-namespace backendRef without a ReferenceGrant: route.backend-refs fails with RefNotPermitted', async () => {
     await withNamespace('gw-route', async (app) => {
       await withNamespace('gw-backend', async (backend) => {
-        apply(backend, web('backend') + '---\n' + service('backend'))
+        apply(backend, web('backend') + '---\n' + serviceYaml('backend'))
         apply(app, gatewayYaml() + '---\n' + routeYaml(app, backend))
         const run = netdiag(['route', 'store', '-n', app, ...json])
         assert.equal(run.exitCode, 1, run.stderr)

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {apply, assertNoNetdiagPodsLeft, check, kubectl, kubectlOk, netdiag, skipWithoutCluster, sleep, waitFor, web, withNamespace} from './helpers.js'
+import {apply, assertNoNetdiagPodsLeft, check, ingressYaml, kubectl, kubectlOk, netdiag, serviceYaml, skipWithoutCluster, sleep, waitFor, web, withNamespace} from './helpers.js'
 
 const json = ['-o', 'json']
 const GATEWAY = 'traefik-gateway'
@@ -14,39 +14,8 @@ const GATEWAY = 'traefik-gateway'
 const traefikRuns = () => kubectl(['-n', 'traefik', 'get', 'deploy', 'traefik']).status === 0
 const noTraefik = !skipWithoutCluster && process.env.NETDIAG_TRAEFIK === '0' && !traefikRuns() && 'NETDIAG_TRAEFIK=0: no Traefik in the cluster'
 
-function service(name: string, port = 80): string {
-  return `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-spec:
-  selector: {app: ${name}}
-  ports:
-  - name: http
-    port: ${port}
-    targetPort: http
-`
-}
-
 function ingress(host: string, options: {className?: string; port?: number} = {}): string {
-  return `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: web
-spec:
-  ingressClassName: ${options.className ?? 'traefik'}
-  rules:
-  - host: ${host}
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: backend
-            port:
-              number: ${options.port ?? 80}
-`
+  return ingressYaml({host, className: options.className ?? 'traefik', port: options.port})
 }
 
 function route(options: {host: string; section?: string; backendNamespace?: string}): string {
@@ -80,7 +49,7 @@ async function reconciled(namespace: string): Promise<void> {
 }
 
 async function backendUp(namespace: string, options: {readinessPath?: string} = {}): Promise<void> {
-  apply(namespace, web('backend', options) + '---\n' + service('backend'))
+  apply(namespace, web('backend', options) + '---\n' + serviceYaml('backend'))
   if (options.readinessPath) {
     await waitFor('a not-ready endpoint', () => kubectlOk(['get', 'endpointslices', '-n', namespace, '-l', 'kubernetes.io/service-name=backend', '-o', 'jsonpath={.items[*].endpoints[*].conditions.ready}']).includes('false'))
   } else {
