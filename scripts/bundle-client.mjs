@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Replaces two of tsc's outputs, each a re-export of a dependency, with one tree-shaken ESM file of what it
+// Replaces three of tsc's outputs, each a thin wrapper of dependencies, with one tree-shaken ESM file of what it
 // exports: dist/cluster/k8s.js (@kubernetes/client-node, which as published evaluates about a thousand generated
-// modules on import: over a second on a small machine before the first API call) and dist/oclif.js
-// (@oclif/core, on the path of every command, --help included). `npm run bench` measures both.
+// modules on import: over a second on a small machine before the first API call), dist/oclif.js (@oclif/core,
+// on the path of every command) and dist/help/oclif-color.js (oclif's own colour libraries, for the pre-rendered
+// --help). `npm run bench` measures the first two.
 import {build} from 'esbuild'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -13,6 +14,7 @@ const minify = process.env.NETDIAG_BUNDLE_MINIFY !== '0'
 const bundles = [
   ['src/cluster/k8s.ts', 'dist/cluster/k8s.js'],
   ['src/oclif.ts', 'dist/oclif.js'],
+  ['src/help/oclif-color.ts', 'dist/help/oclif-color.js'],
 ]
 
 for (const [entry, outfile] of bundles) {

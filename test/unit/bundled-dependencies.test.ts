@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {readdirSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {join, relative} from 'node:path'
 import {describe, it} from 'node:test'
 import {fileURLToPath} from 'node:url'
@@ -8,7 +9,9 @@ const SRC = fileURLToPath(new URL('../../src', import.meta.url))
 
 // The build bundles these packages into one file each (scripts/bundle-client.mjs); a value imported from the
 // package anywhere else would load the whole published package again and undo it. Type-only imports are erased.
-const ENTRY: Record<string, string> = {'@kubernetes/client-node': 'cluster/k8s.ts', '@oclif/core': 'oclif.ts'}
+const ENTRY: Record<string, string> = {'@kubernetes/client-node': 'cluster/k8s.ts', '@oclif/core': 'oclif.ts', ansis: 'help/oclif-color.ts', 'supports-color': 'help/oclif-color.ts'}
+// Bundled because oclif loads them: the help's colour rule must be the copy oclif's help runs.
+const OCLIF_OWN = ['ansis', 'supports-color']
 
 function sources(dir: string): string[] {
   return readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []))
@@ -57,9 +60,18 @@ describe('what an install needs', () => {
   })
 
   it('the bundled packages are build dependencies only: an install does not fetch them again', () => {
-    for (const pkg of Object.keys(ENTRY)) {
+    for (const pkg of Object.keys(ENTRY).filter((p) => !OCLIF_OWN.includes(p))) {
       assert.equal(pjson.dependencies[pkg], undefined, pkg)
       assert.ok(pjson.devDependencies[pkg], pkg)
+    }
+  })
+
+  it("oclif's colour libraries are bundled from the copies @oclif/core itself resolves", () => {
+    const fromRoot = createRequire(import.meta.url)
+    const fromOclif = createRequire(fromRoot.resolve('@oclif/core'))
+    for (const pkg of OCLIF_OWN) {
+      assert.equal(pjson.dependencies[pkg] ?? pjson.devDependencies[pkg], undefined, `${pkg} comes with @oclif/core, not pinned apart from it`)
+      assert.equal(fromRoot.resolve(pkg), fromOclif.resolve(pkg), pkg)
     }
   })
 })
