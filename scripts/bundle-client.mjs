@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Replaces three of tsc's outputs, each a thin wrapper of dependencies, with one tree-shaken ESM file of what it
+// Replaces four of tsc's outputs, each a thin wrapper of dependencies, with one tree-shaken ESM file of what it
 // exports: dist/cluster/k8s.js (@kubernetes/client-node, which as published evaluates about a thousand generated
 // modules on import: over a second on a small machine before the first API call), dist/oclif.js (@oclif/core,
-// on the path of every command) and dist/help/oclif-color.js (oclif's own colour libraries, for the pre-rendered
-// --help). `npm run bench` measures the first two.
+// on the path of every command), dist/yaml.js (yaml, about a hundred modules, also on every command's path) and
+// dist/help/oclif-color.js (oclif's own colour libraries, for the pre-rendered --help). `npm run bench`
+// measures the client library's.
 import {build} from 'esbuild'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -15,6 +16,7 @@ const bundles = [
   ['src/cluster/k8s.ts', 'dist/cluster/k8s.js'],
   ['src/oclif.ts', 'dist/oclif.js'],
   ['src/help/oclif-color.ts', 'dist/help/oclif-color.js'],
+  ['src/yaml.ts', 'dist/yaml.js'],
 ]
 
 for (const [entry, outfile] of bundles) {

@@ -3,7 +3,7 @@
 // document and the field, exit 2; nothing is skipped into "no change".
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
-import {parseAllDocuments} from 'yaml'
+import {parseAllDocuments} from '../yaml.js'
 
 import {groupOf, kindInfo} from '../analysis/whatif/identity.js'
 import {badInput} from '../errors.js'

@@ -8,8 +8,6 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {release} from 'node:os'
 
-import {oclifHelpUsesColor} from './oclif-color.js'
-
 export interface HelpPages {
   /** package.json's name and version, which oclif's VERSION section shows. */
   name: string
@@ -33,13 +31,15 @@ export function helpTopic(argv: readonly string[]): string | undefined {
 }
 
 /** Prints the help argv asks for and returns true, or returns false for oclif to answer. */
-export function serveHelp(argv: readonly string[], pagesFile: URL | string): boolean {
+export async function serveHelp(argv: readonly string[], pagesFile: URL | string): Promise<boolean> {
   const topic = helpTopic(argv)
   if (topic === undefined || process.env.OCLIF_COLUMNS !== undefined || mayBeWsl()) return false
   const pages = readPages(pagesFile)
   const page = pages?.pages[topic]
   if (!pages || !page) return false
   const userAgent = `${pages.name}/${pages.version} ${process.platform}-${process.arch} node-${process.version}`
+  // Loaded only here: every other run goes on to oclif, which has its own copy.
+  const {oclifHelpUsesColor} = await import('./oclif-color.js')
   process.stdout.write((oclifHelpUsesColor() ? page.color : page.plain).replaceAll(pages.userAgentMark, userAgent))
   return true
 }

@@ -1,4 +1,4 @@
-import {Document, parse, Scalar, visit} from 'yaml'
+import {Document, parse, Scalar, visit} from '../yaml.js'
 
 import type {Report} from './report.js'
 

@@ -9,7 +9,7 @@ const SRC = fileURLToPath(new URL('../../src', import.meta.url))
 
 // The build bundles these packages into one file each (scripts/bundle-client.mjs); a value imported from the
 // package anywhere else would load the whole published package again and undo it. Type-only imports are erased.
-const ENTRY: Record<string, string> = {'@kubernetes/client-node': 'cluster/k8s.ts', '@oclif/core': 'oclif.ts', ansis: 'help/oclif-color.ts', 'supports-color': 'help/oclif-color.ts'}
+const ENTRY: Record<string, string> = {'@kubernetes/client-node': 'cluster/k8s.ts', '@oclif/core': 'oclif.ts', ansis: 'help/oclif-color.ts', 'supports-color': 'help/oclif-color.ts', yaml: 'yaml.ts'}
 // Bundled because oclif loads them: the help's colour rule must be the copy oclif's help runs.
 const OCLIF_OWN = ['ansis', 'supports-color']
 

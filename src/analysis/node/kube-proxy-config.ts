@@ -1,4 +1,4 @@
-import {parse as parseYaml} from 'yaml'
+import {parse as parseYaml} from '../../yaml.js'
 
 import type {ConfigMap} from '../../cluster/types.js'
 import type {Finding} from './finding.js'

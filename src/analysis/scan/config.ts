@@ -7,7 +7,7 @@
 //       object: NetworkPolicy/shop/legacy     # only this object
 //     - code: dns-egress-blocked
 //       namespace: sandbox                    # only this namespace
-import {parse} from 'yaml'
+import {parse} from '../../yaml.js'
 
 import {catalogueEntry} from './catalogue.js'
 import type {IgnoreRule} from './result.js'

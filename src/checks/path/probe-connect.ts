@@ -15,7 +15,7 @@ import {SOURCE_CHECK, type PathTarget} from './target.js'
 const NC_TIMEOUT_SECONDS = 3
 
 async function ping(runner: ProbeRunner, host: string): Promise<{outcome?: PingOutcome; command: string; evidence?: string}> {
-  const exec = await runner.exec(pingCommand({host, count: 3, timeoutSeconds: 2, intervalSeconds: 0.5}), {timeoutMs: 15_000})
+  const exec = await runner.exec(pingCommand({host, count: 3, timeoutSeconds: 2, intervalSeconds: 0.2}), {timeoutMs: 15_000})
   if (exec.exitCode === 127) return {command: exec.command, evidence: 'ping not found in the probe image'}
   const parsed = parsePing(`${exec.stdout}\n${exec.stderr}`)
   return {outcome: parsed.outcome, command: exec.command, ...(parsed.evidence ? {evidence: parsed.evidence} : {})}

@@ -51,19 +51,30 @@ export const pathProbeMtuCheck: Check<PathTarget> = {
     const sourceWord = target.probeMode === 'pod' ? "the debug pod's" : `${target.from}'s`
     const tried: Array<{size: number; ok: boolean; evidence?: string}> = []
     let reportedMtu: number | undefined
-    const test = async (payload: number) => {
-      const exec = await runner.exec(pingCommand({host, count: 2, timeoutSeconds: 1, intervalSeconds: 0.2, dontFragment: true, size: payload}), {timeoutMs: 10_000})
-      const parsed = parsePing(`${exec.stdout}\n${exec.stderr}`)
-      reportedMtu ??= parsed.fragNeededMtu ?? parsed.localTooBig?.mtu
-      tried.push({size: payload, ok: parsed.outcome === 'reply', ...(parsed.evidence ? {evidence: parsed.evidence} : {})})
-      return parsed.outcome === 'reply'
+    const pings = new Map<number, Promise<boolean>>()
+    // Each size is pinged once; `tried` keeps the order they were asked for, whichever answers first.
+    const test = (payload: number): Promise<boolean> => {
+      const known = pings.get(payload)
+      if (known) return known
+      const entry: (typeof tried)[number] = {size: payload, ok: false}
+      tried.push(entry)
+      const ping = runner.exec(pingCommand({host, count: 2, timeoutSeconds: 1, intervalSeconds: 0.2, dontFragment: true, size: payload}), {timeoutMs: 10_000}).then((exec) => {
+        const parsed = parsePing(`${exec.stdout}\n${exec.stderr}`)
+        reportedMtu ??= parsed.fragNeededMtu ?? parsed.localTooBig?.mtu
+        Object.assign(entry, {ok: parsed.outcome === 'reply'}, parsed.evidence ? {evidence: parsed.evidence} : {})
+        return entry.ok
+      })
+      pings.set(payload, ping)
+      return ping
     }
     const details: Record<string, unknown> = {probeSource: runner.description, target: host, sourceInterface: iface.evidence, podMtu, encapsulation: encap ?? 'unknown', tried}
-    if (!(await test(56))) {
-      return {status: 'skip', skippedBecause: 'not-applicable', summary: `no ping reply from ${target.to} (${host}) even at 56 bytes: the path MTU cannot be measured (see path.probe.connect)`, details}
-    }
     const hi = pingPayloadForMtu(podMtu, ipv6)
     const lo = Math.min(hi, MIN_PACKET - headers)
+    // The small ping (is B reachable at all?) and the full-size one (the common answer) go out together.
+    const [reachable] = await Promise.all([test(56), test(hi)])
+    if (!reachable) {
+      return {status: 'skip', skippedBecause: 'not-applicable', summary: `no ping reply from ${target.to} (${host}) even at 56 bytes: the path MTU cannot be measured (see path.probe.connect)`, details}
+    }
     const bisection = await pathMtuBisect(lo, hi, test)
     const verdict = pathMtuVerdict({
       ...(bisection.maxPassing !== undefined ? {probeMaxPayload: bisection.maxPassing} : {}),

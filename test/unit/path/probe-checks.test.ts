@@ -49,7 +49,7 @@ const pingLost = {exitCode: 1, stdout: 'PING 10.244.2.9 (10.244.2.9) 56(84) byte
 const ncOk = {stderr: 'Connection to 10.244.2.9 5432 port [tcp/postgresql] succeeded!\n'}
 const ncRefused = {exitCode: 1, stderr: 'nc: connect to 10.244.2.9 port 5432 (tcp) failed: Connection refused\n'}
 const ncTimeout = {exitCode: 1, stderr: 'nc: connect to 10.244.2.9 port 5432 (tcp) timed out: Operation now in progress\n'}
-const PING = 'ping -c 3 -W 2 -i 0.5 10.244.2.9'
+const PING = 'ping -c 3 -W 2 -i 0.2 10.244.2.9'
 const NC = 'nc -z -v -w 3 10.244.2.9 5432'
 
 describe('path.probe.connect', () => {
@@ -122,6 +122,29 @@ describe('path.probe.mtu', () => {
     assert.equal(r.status, 'pass', r.summary)
     assert.equal(runner.ran.filter((l) => l.startsWith('ping')).length, 2)
   })
+  it('the small and the full-size ping go out together, and no size is pinged twice', async () => {
+    const limit = dfPing(1422)
+    const base = fakeRunner((l) => (l === 'ip -j -d link show' ? ipLink(1500) : limit(l)))
+    let running = 0
+    const startedTogether: number[] = []
+    const runner: typeof base = {
+      ...base,
+      async exec(command, options) {
+        running++
+        startedTogether.push(running)
+        await new Promise((resolve) => setTimeout(resolve, 2))
+        running--
+        return base.exec(command, options)
+      },
+    }
+    const r = await pathProbeMtuCheck.run(context(runner, cluster))
+    assert.equal(r.status, 'fail')
+    const sizes = (r.details as {tried: Array<{size: number}>}).tried.map((t) => t.size)
+    assert.deepEqual(sizes.slice(0, 3), [56, 1472, 548], 'asked for in this order: reachability, full size, the floor')
+    assert.equal(new Set(sizes).size, sizes.length, 'each size once')
+    assert.equal(base.ran.filter((l) => l.startsWith('ping')).length, sizes.length)
+    assert.equal(Math.max(...startedTogether), 2, 'two pings in flight at once, then one at a time')
+  })
   it('busybox ping cannot set DF: skipped with the reason', async () => {
     const r = await pathProbeMtuCheck.run(context(fakeRunner(() => undefined), cluster, target, {available: {ping: {path: '/bin/ping', busybox: true}}, complete: true}))
     assert.equal(r.status, 'skip')
@@ -158,7 +181,7 @@ describe('path over one family (--ip-family)', () => {
   it('connects to PODB\'s IPv6 address', async () => {
     const ncOk6 = {stderr: 'Connection to fd10:244:0:2::9 5432 port [tcp/postgresql] succeeded!\n'}
     const ping6 = {stdout: 'PING fd10:244:0:2::9 (fd10:244:0:2::9) 56 data bytes\n64 bytes from fd10:244:0:2::9: icmp_seq=1 ttl=62 time=0.380 ms\n\n--- fd10:244:0:2::9 ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, time 1003ms\nrtt min/avg/max/mdev = 0.301/0.380/0.455/0.063 ms\n'}
-    const runner = fakeRunner((l) => ({'ping -c 3 -W 2 -i 0.5 fd10:244:0:2::9': ping6, 'nc -z -v -w 3 fd10:244:0:2::9 5432': ncOk6})[l])
+    const runner = fakeRunner((l) => ({'ping -c 3 -W 2 -i 0.2 fd10:244:0:2::9': ping6, 'nc -z -v -w 3 fd10:244:0:2::9 5432': ncOk6})[l])
     const r = await pathProbeConnectCheck.run(context(runner, [namespace('shop'), web6(), db6(), ...enforced], over6))
     assert.equal(r.status, 'pass', r.summary)
     assert.ok(runner.ran.every((c) => c.includes('fd10:244:0:2::9')), runner.ran.join('\n'))
