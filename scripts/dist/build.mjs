@@ -18,6 +18,7 @@ import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
 import {NODE_VERSION, PLATFORMS, archiveName} from './platforms.mjs'
+import {lazyPunycode} from '../esbuild-lazy-punycode.mjs'
 import {writeManifest} from './manifest.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -80,6 +81,7 @@ async function bundle() {
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
+    plugins: [lazyPunycode],
   })
   return {outfile, inputs: Object.keys(result.metafile.inputs)}
 }

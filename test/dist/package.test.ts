@@ -109,6 +109,15 @@ describe('the packaged executable', {skip: host ? false : `no archive for ${proc
     assert.match(none.stderr, /no kubeconfig found/)
   })
 
+  it('prints one error line and no runtime warning when the API server does not answer (the client library loaded)', () => {
+    const kubeconfig = join(work, 'unreachable.kubeconfig')
+    writeFileSync(kubeconfig, JSON.stringify({apiVersion: 'v1', kind: 'Config', clusters: [{name: 'c', cluster: {server: 'https://127.0.0.1:1'}}], users: [{name: 'u', user: {token: 'not-a-secret'}}], contexts: [{name: 'x', context: {cluster: 'c', user: 'u'}}], 'current-context': 'x'}))
+    const result = exec(exe, ['dns', '--no-probe', '--kubeconfig', kubeconfig])
+    assert.equal(result.status, 3, result.stderr)
+    assert.doesNotMatch(result.stderr, /Warning|DEP0/, 'Node printed a warning (punycode?) beside the error')
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr)
+  })
+
   it('completes through its helper script, which finds the binary next to it or through a symlink', () => {
     assert.equal(ok(join(dir, 'kubectl_complete-netdiag'), ['sn']).stdout, 'snapshot\tCapture what the analysis needs, for offline use with --snapshot.\n:4\n')
     const linked = join(work, 'linked-bin')
