@@ -8,7 +8,7 @@ import {junitSchemaErrors} from '../helpers/junit-schema.js'
 import {agentPod, apiServerPod, flannelConfigMap, flannelDaemonSet, kindNodes, kubeProxyConfigMap, kubeProxyDaemonSet, kubernetesService, networkPolicyAgentDaemonSet} from '../helpers/path-fixtures.js'
 import {run} from '../helpers/run.js'
 import {assertValidReport} from '../helpers/schema.js'
-import {backendPods, endpointSlice, list, namespace, networkPolicy, pod, service} from '../helpers/svc-fixtures.js'
+import {backendPods, dualStackService, endpointSlice, list, namespace, networkPolicy, pod, service, withIpv6} from '../helpers/svc-fixtures.js'
 
 type Json = Record<string, any>
 
@@ -135,6 +135,17 @@ describe('right before broad: scan names what svc and dns name', () => {
       cluster: () => healthy({remove: (o) => o.kind === 'Service' && o.metadata.name === 'backend', add: [service({spec: {ports: [{name: 'http', port: 80, targetPort: 'web', protocol: 'TCP'}]}})]}),
       svc: 'backend',
       code: 'svc-targetport-unresolved',
+    },
+    {
+      // Dual-stack (https://kubernetes.io/docs/concepts/services-networking/dual-stack/): one EndpointSlice per
+      // address family; here the IPv6 one is missing while the pods have IPv6 addresses.
+      name: 'a dual-stack Service whose IPv6 family has no ready endpoint',
+      cluster: () => {
+        const pods = withIpv6(backendPods())
+        return healthy({remove: (o) => (o.kind === 'Pod' && o.metadata.name.startsWith('backend-')) || (o.kind === 'Service' && o.metadata.name === 'backend'), add: [...pods, dualStackService()]})
+      },
+      svc: 'backend',
+      code: 'svc-ip-family-no-endpoints',
     },
     {
       name: 'DNS egress blocked for a namespace',

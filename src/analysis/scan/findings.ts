@@ -65,6 +65,7 @@ const SVC_TYPE_CODES: Record<string, string> = {
 
 /** One code per check whose whole result is one finding. */
 const CHECK_CODES: Record<string, string> = {
+  'svc.ip-families': 'svc-ip-family-no-endpoints',
   'dns.pods': 'dns-server-unhealthy',
   'dns.service': 'dns-service-broken',
   'dns.endpoints': 'dns-endpoints-missing',

@@ -33,6 +33,7 @@ import {nodeSandboxErrorsCheck} from '../node/sandbox-errors.js'
 import type {NodeTarget} from '../node/target.js'
 import {loadPolicyLayers} from '../path/policy-layers.js'
 import {endpointsCheck} from '../svc/endpoints.js'
+import {ipFamiliesCheck} from '../svc/ip-families.js'
 import {portsCheck} from '../svc/ports.js'
 import {selectorCheck} from '../svc/selector.js'
 import {serviceCheck} from '../svc/service.js'
@@ -41,7 +42,7 @@ import {typeCheck} from '../svc/type.js'
 import {MANAGED_BY_LABEL, MANAGED_BY_VALUE} from '../../cluster/debug-pod-spec.js'
 
 /** Per Service: what `svc` proves from the API alone (policies from a client, kube-proxy and probes are not about the Service itself). */
-export const SERVICE_CHECKS: Check<SvcTarget>[] = [serviceCheck, typeCheck, selectorCheck, portsCheck, endpointsCheck]
+export const SERVICE_CHECKS: Check<SvcTarget>[] = [serviceCheck, typeCheck, selectorCheck, portsCheck, endpointsCheck, ipFamiliesCheck]
 /** Once: the cluster DNS server, as `dns` sees it. */
 export const CLUSTER_DNS_CHECKS: Check<DnsTarget>[] = [dnsPodsCheck, dnsServiceCheck, dnsEndpointsCheck, corefileCheck, corednsLogsCheck, nodeLocalDnsCheck, podDnsConfigCheck]
 /** Per namespace with pods: DNS through its policies, and whether anything enforces them. */

@@ -1,6 +1,7 @@
 // Dual-stack (NETDIAG_IP_FAMILY=dual): IPv4 and IPv6 pod, node and Service ranges. svc reads ipFamilyPolicy and the
 // per-family EndpointSlices, asks CoreDNS for A and AAAA and connects over both families; path probes over IPv6 on
-// one node and across the two; node is healthy; an IPv4-only Service asked about IPv6 clients is named.
+// one node and across the two; node is healthy; an IPv4-only Service asked about IPv6 clients is named, and so is
+// a dual-stack Service whose IPv6 family has no endpoint (by svc and by scan).
 import assert from 'node:assert/strict'
 import {after, describe, it} from 'node:test'
 
@@ -132,6 +133,49 @@ describe('e2e modes: dual-stack', {skip: unlessMode(mode.dual, 'dual-stack (NETD
     const rules = check(run.report, 'node.probe.service-rules')
     assert.match(rules.summary, mode.proxy === 'nftables' ? /tables ip and ip6 kube-proxy/ : /IPv6: ip6tables-(nft-)?save/)
     assert.doesNotMatch(rules.summary, /not judged/)
+  })
+
+  it('a selector-less RequireDualStack Service with only an IPv4 EndpointSlice: svc names its IPv6 family, and scan names the same Service', async () => {
+    await withNamespace('dual-manual', async (namespace) => {
+      const [v4] = webPod(namespace, 'target', NODE1)
+      // Endpoints managed by hand, one family only: no controller adds the IPv6 slice.
+      apply(
+        namespace,
+        `apiVersion: v1
+kind: Service
+metadata: {name: manual}
+spec:
+  ipFamilyPolicy: RequireDualStack
+  ports: [{name: http, port: 80, targetPort: 8080}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: manual-ipv4, labels: {kubernetes.io/service-name: manual}}
+addressType: IPv4
+ports: [{name: http, port: 8080, protocol: TCP}]
+endpoints: [{addresses: ["${v4}"], conditions: {ready: true}}]
+`,
+      )
+      const [, v6] = clusterIPs(namespace, 'manual')
+      const svc = netdiag(['svc', 'manual', '-n', namespace, '--no-probe', '-o', 'json'])
+      assert.ok(svc.report, svc.stderr + svc.stdout)
+      assert.equal(svc.exitCode, 1, show(svc.report.checks))
+      const root = svc.report.diagnosis.rootCause
+      assert.equal(root?.checkId, 'svc.ip-families', show(svc.report.diagnosis))
+      // The Service, and the slices it has (the IPv4 one), where the IPv6 one would be.
+      assert.deepEqual(root!.objects, [{kind: 'Service', namespace, name: 'manual'}, {kind: 'EndpointSlice', namespace, name: 'manual-ipv4'}])
+      assert.match(root!.summary, new RegExp(`its IPv6 ClusterIP ${esc(v6!)} has no ready IPv6 endpoint \\(IPv4: 1 ready\\): IPv6 clients are refused`))
+
+      const scan = netdiag(['scan', '-n', namespace, '-o', 'json'])
+      assert.ok(scan.report, scan.stderr + scan.stdout)
+      assert.equal(scan.exitCode, 1, show(scan.report.scan))
+      const finding = (scan.report.scan.findings as Array<Record<string, any>>).find((f) => f.code === 'svc-ip-family-no-endpoints')
+      assert.ok(finding, show(scan.report.scan.findings))
+      assert.deepEqual(finding.object, {kind: 'Service', namespace, name: 'manual'})
+      assert.equal(finding.checkId, root!.checkId)
+      assert.deepEqual(finding.objects, root!.objects)
+      assert.equal(finding.summary, root!.summary)
+    })
   })
 
   it('an IPv4-only (SingleStack) Service asked about IPv6 clients: svc names the Service and its missing IPv6 ClusterIP; the AAAA is empty', async () => {
