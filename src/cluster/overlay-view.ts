@@ -43,6 +43,12 @@ export interface OverlayNotes {
   notAnalysed: string[]
 }
 
+/**
+ * Kinds a sweep reads in one namespace only (Deployments: CoreDNS's in kube-system), never for all namespaces:
+ * reading every namespace's to answer one would fetch (or, from a snapshot, parse) thousands for nothing.
+ */
+const READ_PER_NAMESPACE = new Set(['apps/Deployment'])
+
 const ROUTING = new Set(['Ingress', 'IngressClass', 'Gateway', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant'])
 
 export class OverlayClusterView implements ClusterView {
@@ -265,7 +271,7 @@ export class OverlayClusterView implements ClusterView {
   }
 
   private baseList(kind: string, namespace: string | undefined, read: (namespace: string | undefined) => Promise<Obj[]>): Promise<Obj[]> {
-    const all = this.spec.allNamespaces && namespace !== undefined
+    const all = this.spec.allNamespaces && namespace !== undefined && !READ_PER_NAMESPACE.has(kind)
     const key = `${kind}|${all ? '*' : (namespace ?? '*')}`
     let list = this.baseLists.get(key)
     if (!list) this.baseLists.set(key, (list = read(all ? undefined : namespace)))
