@@ -262,6 +262,7 @@ export class OverlayClusterView implements ClusterView {
   }
 
   private async get<T>(group: string, kind: string, namespace: string | undefined, name: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
+    if (!this.changes) return read()
     const key = identityKey({group, kind, ...(namespace ? {namespace} : {}), name})
     if (namespace && this.deletedNamespaces.has(namespace)) return undefined
     if (this.deleted.has(key)) return undefined
@@ -330,7 +331,8 @@ const bucketCache = new WeakMap<Obj[], Map<string, Obj[]>>()
 
 /** One list, with a label index built on first use: an equality term picks its bucket, the rest filters it. */
 class Indexed {
-  private byLabel?: Map<string, Obj[]>
+  /** label key -> value -> objects (no `key=value` text per label of every object). */
+  private byLabel?: Map<string, Map<string, Obj[]>>
 
   constructor(private readonly objects: Obj[]) {}
 
@@ -339,7 +341,7 @@ class Indexed {
     if (options.labelSelector) {
       const selector = parsedSelector(options.labelSelector)
       const equality = selectorRequirements(selector).find((r) => r.operator === 'In' && r.values.length === 1)
-      if (equality) objects = this.index().get(`${equality.key}=${equality.values[0]}`) ?? []
+      if (equality) objects = this.index().get(equality.key)?.get(equality.values[0]!) ?? []
       objects = objects.filter((o) => matchesSelector(selector, o.metadata?.labels ?? {}))
     }
     if (options.fieldSelector) objects = objects.filter(fieldFilter(options.fieldSelector))
@@ -347,15 +349,21 @@ class Indexed {
     return objects === this.objects ? objects.slice() : objects
   }
 
-  private index(): Map<string, Obj[]> {
+  private index(): Map<string, Map<string, Obj[]>> {
     if (this.byLabel) return this.byLabel
-    const index = new Map<string, Obj[]>()
+    const index = new Map<string, Map<string, Obj[]>>()
     for (const object of this.objects) {
-      for (const [key, value] of Object.entries(object.metadata?.labels ?? {})) {
-        const term = `${key}=${value}`
-        const bucket = index.get(term)
+      const labels = object.metadata?.labels
+      if (!labels) continue
+      for (const key in labels) {
+        if (!Object.hasOwn(labels, key)) continue
+        // As a string, the way the selector's value is compared (a snapshot could hold a non-string value).
+        const value = `${labels[key]}`
+        let values = index.get(key)
+        if (!values) index.set(key, (values = new Map()))
+        const bucket = values.get(value)
         if (bucket) bucket.push(object)
-        else index.set(term, [object])
+        else values.set(value, [object])
       }
     }
     return (this.byLabel = index)
