@@ -26,9 +26,16 @@ function deciding(policy: NormalizedPolicy, rule?: string): DecidingRule {
   return {...policy.ref, ...(rule ? {rule} : {})}
 }
 
+// A policy's words in the chain, once per policy: a sweep walks the same policies for thousands of flows.
+const labels = new WeakMap<NormalizedPolicy, string>()
+
 function label(policy: NormalizedPolicy): string {
-  const where = policy.layer === 'calico' ? ` (tier ${policy.tier}, order ${policy.priority ?? 'none'})` : policy.priority !== undefined && policy.layer !== 'cilium' ? ` (priority ${policy.priority})` : ''
-  return `${shortRef(policy.ref)}${where}`
+  let text = labels.get(policy)
+  if (text === undefined) {
+    const where = policy.layer === 'calico' ? ` (tier ${policy.tier}, order ${policy.priority ?? 'none'})` : policy.priority !== undefined && policy.layer !== 'cilium' ? ` (priority ${policy.priority})` : ''
+    labels.set(policy, (text = `${shortRef(policy.ref)}${where}`))
+  }
+  return text
 }
 
 type RuleOutcome = {kind: 'decided'; action: 'Allow' | 'Deny' | 'Pass'; rule: string} | {kind: 'unknown'; rule: string; reason: string} | {kind: 'none'}
@@ -210,6 +217,8 @@ function directionDecision(set: PolicySet, direction: Direction, src: ResolvedEn
 }
 
 function uniqueRules(rules: DecidingRule[]): DecidingRule[] {
+  // The flows a sweep judges are mostly decided by one rule (or none): nothing to compare.
+  if (rules.length < 2) return rules
   const seen = new Set<string>()
   return rules.filter((r) => {
     const key = `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}|${r.rule ?? ''}`
