@@ -2,7 +2,7 @@
 // if applied and rolled out (src/analysis/whatif/synthesize.ts). It also serves `scan`, with no overlay at all:
 // lists are read once unfiltered (one call for all namespaces with -A) and label selectors are answered from a
 // label index, so a sweep over 10,000 Services costs one pass over the pods, not one API call per Service.
-import {matchesSelector, parseLabelSelector, selectorRequirements} from '../analysis/labels.js'
+import {compileSelector, parseLabelSelector, selectorRequirements, type LabelMatcher, type Requirement} from '../analysis/labels.js'
 import {endpointSlicesFor, podFromWorkload} from '../analysis/whatif/synthesize.js'
 import {groupOf, identityKey, kindInfo, WORKLOAD_KINDS, type ObjectIdentity} from '../analysis/whatif/identity.js'
 import {podOwner} from '../analysis/label-difference.js'
@@ -339,10 +339,9 @@ class Indexed {
   select(options: ListOptions = {}): Obj[] {
     let objects = this.objects
     if (options.labelSelector) {
-      const selector = parsedSelector(options.labelSelector)
-      const equality = selectorRequirements(selector).find((r) => r.operator === 'In' && r.values.length === 1)
+      const {matches, equality} = parsedSelector(options.labelSelector)
       if (equality) objects = this.index().get(equality.key)?.get(equality.values[0]!) ?? []
-      objects = objects.filter((o) => matchesSelector(selector, o.metadata?.labels ?? {}))
+      objects = objects.filter((o) => matches(o.metadata?.labels ?? {}))
     }
     if (options.fieldSelector) objects = objects.filter(fieldFilter(options.fieldSelector))
     // A caller may sort what it gets: never hand out the cached list itself.
@@ -370,20 +369,28 @@ class Indexed {
   }
 }
 
-const selectors = new Map<string, LabelSelector>()
+interface ParsedSelector {
+  matches: LabelMatcher
+  /** A `key=value` term, to pick the index bucket. */
+  equality?: Requirement
+}
 
-/** Parsed once per distinct selector: a sweep asks the same few thousand selectors of many lists. */
-function parsedSelector(text: string): LabelSelector {
-  let selector = selectors.get(text)
-  if (!selector) {
+const selectors = new Map<string, ParsedSelector>()
+
+/** Parsed and compiled once per distinct selector: a sweep asks the same few thousand selectors of many lists. */
+function parsedSelector(text: string): ParsedSelector {
+  let parsed = selectors.get(text)
+  if (!parsed) {
+    let selector: LabelSelector
     try {
       selector = parseLabelSelector(text)
     } catch (error) {
       throw badInput(`invalid label selector "${text}": ${(error as Error).message}`)
     }
-    selectors.set(text, selector)
+    const equality = selectorRequirements(selector).find((r) => r.operator === 'In' && r.values.length === 1)
+    selectors.set(text, (parsed = {matches: compileSelector(selector), ...(equality ? {equality} : {})}))
   }
-  return selector
+  return parsed
 }
 
 /** The field selectors the checks use (`a.b=c`, `a.b==c`, `a.b!=c`, comma-joined), evaluated locally. */
