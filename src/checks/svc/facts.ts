@@ -23,8 +23,9 @@ function once<T>(view: ClusterView, target: SvcTarget, key: string, compute: () 
   return value
 }
 
+/** The Service, read once per target (each svc check asks; a live view caches the call, rejection included, the same way). */
 export function serviceOf(view: ClusterView, target: SvcTarget): Promise<Service | undefined> {
-  return view.getService(target.namespace, target.name)
+  return once(view, target, 'service', () => view.getService(target.namespace, target.name))
 }
 
 /** Like serviceOf, for checks that depend on svc.service (which fails when it is missing). */

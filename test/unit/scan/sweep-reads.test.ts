@@ -23,7 +23,7 @@ function recording(view: ClusterView): {view: ClusterView; calls: string[]} {
       const value = Reflect.get(target, property, receiver)
       if (typeof value !== 'function') return value
       return (...args: unknown[]) => {
-        calls.push(`${String(property)} ${typeof args[0] === 'string' ? args[0] : '*'}`)
+        calls.push(`${String(property)} ${args.filter((a) => typeof a === 'string').join('/') || '*'}`)
         return value.apply(target, args)
       }
     },
@@ -57,5 +57,11 @@ describe('scan -A: what the sweep reads', () => {
     assert.deepEqual([...new Set(calls.filter((c) => c.startsWith('listDeployments')))], ['listDeployments kube-system'])
     // Pods and Services stay one read for every namespace.
     assert.deepEqual([...new Set(calls.filter((c) => c.startsWith('listPods') || c.startsWith('listServices')))].sort(), ['listPods *', 'listServices *'])
+  })
+  it('each Service once, however many of its checks ask for it', async () => {
+    const {view, calls} = recording(cluster())
+    await sweep(new OverlayClusterView(view, {allNamespaces: true}), {}, {noProbe: true, timeoutMs: 10_000})
+    // (kube-dns is also read by the cluster DNS checks, a constant number of times.)
+    assert.deepEqual(calls.filter((c) => c === 'getService shop/backend'), ['getService shop/backend'])
   })
 })
