@@ -22,8 +22,16 @@ function decision(walk: Walk, verdict: DirectionDecision['verdict'], decidedBy: 
   return {direction: walk.direction, verdict, decidedBy, chain: walk.chain, ...(unknownBecause ? {unknownBecause} : {})}
 }
 
+// One (frozen) object per policy and rule, shared by every verdict it decides: a sweep's 40,000 flows are
+// decided by a few hundred rules, and whoever lists the deciders can then tell repeats apart by identity.
+const decidingRules = new WeakMap<NormalizedPolicy, Map<string, DecidingRule>>()
+
 function deciding(policy: NormalizedPolicy, rule?: string): DecidingRule {
-  return {...policy.ref, ...(rule ? {rule} : {})}
+  let perPolicy = decidingRules.get(policy)
+  if (!perPolicy) decidingRules.set(policy, (perPolicy = new Map()))
+  let known = perPolicy.get(rule ?? '')
+  if (!known) perPolicy.set(rule ?? '', (known = Object.freeze({...policy.ref, ...(rule ? {rule} : {})})))
+  return known
 }
 
 // A policy's words in the chain, once per policy: a sweep walks the same policies for thousands of flows.
