@@ -85,7 +85,31 @@ export function parseIp(text: string): ParsedIp | undefined {
 
 /** 4, 6, or undefined when the text is not an IP address. */
 export function ipFamily(text: string): IpFamily | undefined {
-  return parseIp(text)?.family
+  const trimmed = text.trim()
+  if (trimmed.includes(':')) return parseIpv6(trimmed) === undefined ? undefined : 6
+  return isIpv4(trimmed) ? 4 : undefined
+}
+
+const DOT = 0x2e
+const ZERO = 0x30
+const NINE = 0x39
+
+/** Whether parseIpv4 accepts the text, without building its value (a sweep asks this of every endpoint). */
+function isIpv4(text: string): boolean {
+  let parts = 0
+  let digits = 0
+  let octet = 0
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : DOT
+    if (c === DOT) {
+      if (digits === 0 || octet > 255 || ++parts > 4) return false
+      digits = octet = 0
+    } else if (c >= ZERO && c <= NINE && digits < 3) {
+      octet = octet * 10 + (c - ZERO)
+      digits++
+    } else return false
+  }
+  return parts === 4
 }
 
 export function isIp(text: string): boolean {

@@ -61,15 +61,15 @@ export function declaredPorts(pod: Pod): DeclaredPort[] {
 }
 
 /** The declared port with this name and protocol (what FindPort and named NetworkPolicy ports use). */
-export function findNamedPort(pod: Pod, name: string, protocol?: string): DeclaredPort | undefined {
+export function findNamedPort(pod: Pod, name: string, protocol?: string, declared: readonly DeclaredPort[] = declaredPorts(pod)): DeclaredPort | undefined {
   const proto = normalizeProtocol(protocol)
-  return declaredPorts(pod).find((p) => p.name === name && p.protocol === proto)
+  return declared.find((p) => p.name === name && p.protocol === proto)
 }
 
 /** The declared port with this number and protocol. */
-export function findDeclaredPort(pod: Pod, port: number, protocol?: string): DeclaredPort | undefined {
+export function findDeclaredPort(pod: Pod, port: number, protocol?: string, declared: readonly DeclaredPort[] = declaredPorts(pod)): DeclaredPort | undefined {
   const proto = normalizeProtocol(protocol)
-  return declaredPorts(pod).find((p) => p.containerPort === port && p.protocol === proto)
+  return declared.find((p) => p.containerPort === port && p.protocol === proto)
 }
 
 /** An IntOrString as numbers or names; all-digit strings count as numbers (YAML often quotes them). */
@@ -79,31 +79,34 @@ export function parsePortValue(value: number | string | undefined | null): numbe
   return /^\d+$/.test(value) ? Number(value) : value
 }
 
-function resolveNumber(pod: Pod, port: number, protocol: string, via: TargetPortVia): TargetPortResolution {
-  const declared = findDeclaredPort(pod, port, protocol)
+function resolveNumber(pod: Pod, port: number, protocol: string, via: TargetPortVia, ports: readonly DeclaredPort[]): TargetPortResolution {
+  const declared = findDeclaredPort(pod, port, protocol, ports)
   if (declared) return {resolved: port, via, declared: true, container: declared.container}
-  const otherProtocol = declaredPorts(pod).find((p) => p.containerPort === port)
+  const otherProtocol = ports.find((p) => p.containerPort === port)
   if (otherProtocol)
     return {resolved: port, via, declared: false, container: otherProtocol.container, problem: 'protocol-mismatch'}
   return {resolved: port, via, declared: false, problem: 'not-declared'}
 }
 
-/** Where a Service port lands on one pod: targetPort as number, as name, or absent (then equal to port). */
-export function resolveTargetPort(servicePort: ServicePort, pod: Pod): TargetPortResolution {
+/**
+ * Where a Service port lands on one pod: targetPort as number, as name, or absent (then equal to port).
+ * `ports`: the pod's declaredPorts, when the caller has them already (one pod, many Service ports).
+ */
+export function resolveTargetPort(servicePort: ServicePort, pod: Pod, ports: readonly DeclaredPort[] = declaredPorts(pod)): TargetPortResolution {
   const protocol = normalizeProtocol(servicePort.protocol)
   const target = parsePortValue(servicePort.targetPort)
-  if (target === undefined) return resolveNumber(pod, servicePort.port, protocol, 'default')
-  if (typeof target === 'number') return resolveNumber(pod, target, protocol, 'number')
-  const named = findNamedPort(pod, target, protocol)
+  if (target === undefined) return resolveNumber(pod, servicePort.port, protocol, 'default', ports)
+  if (typeof target === 'number') return resolveNumber(pod, target, protocol, 'number', ports)
+  const named = findNamedPort(pod, target, protocol, ports)
   if (named) return {resolved: named.containerPort, via: 'name', declared: true, container: named.container}
-  const otherProtocol = declaredPorts(pod).find((p) => p.name === target)
+  const otherProtocol = ports.find((p) => p.name === target)
   if (otherProtocol)
     return {resolved: undefined, via: 'name', declared: false, container: otherProtocol.container, problem: 'protocol-mismatch'}
   return {resolved: undefined, via: 'name', declared: false, problem: 'named-port-missing'}
 }
 
 /** "8080/TCP (http)" lines for messages, e.g. when a named port is missing. */
-export function formatDeclaredPorts(ports: DeclaredPort[]): string {
+export function formatDeclaredPorts(ports: readonly DeclaredPort[]): string {
   if (ports.length === 0) return 'no declared ports'
   return ports.map((p) => `${p.containerPort}/${p.protocol}${p.name ? ` (${p.name})` : ''}`).join(', ')
 }

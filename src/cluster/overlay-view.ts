@@ -2,7 +2,7 @@
 // if applied and rolled out (src/analysis/whatif/synthesize.ts). It also serves `scan`, with no overlay at all:
 // lists are read once unfiltered (one call for all namespaces with -A) and label selectors are answered from a
 // label index, so a sweep over 10,000 Services costs one pass over the pods, not one API call per Service.
-import {matchesSelector, parseLabelSelector, selectorRequirements} from '../analysis/labels.js'
+import {compileSelector, parseLabelSelector, selectorRequirements, type LabelMatcher, type Requirement} from '../analysis/labels.js'
 import {endpointSlicesFor, podFromWorkload} from '../analysis/whatif/synthesize.js'
 import {groupOf, identityKey, kindInfo, WORKLOAD_KINDS, type ObjectIdentity} from '../analysis/whatif/identity.js'
 import {podOwner} from '../analysis/label-difference.js'
@@ -42,6 +42,12 @@ export interface OverlayNotes {
   deleted: string[]
   notAnalysed: string[]
 }
+
+/**
+ * Kinds a sweep reads in one namespace only (Deployments: CoreDNS's in kube-system), never for all namespaces:
+ * reading every namespace's to answer one would fetch (or, from a snapshot, parse) thousands for nothing.
+ */
+const READ_PER_NAMESPACE = new Set(['apps/Deployment'])
 
 const ROUTING = new Set(['Ingress', 'IngressClass', 'Gateway', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant'])
 
@@ -256,6 +262,7 @@ export class OverlayClusterView implements ClusterView {
   }
 
   private async get<T>(group: string, kind: string, namespace: string | undefined, name: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
+    if (!this.changes) return read()
     const key = identityKey({group, kind, ...(namespace ? {namespace} : {}), name})
     if (namespace && this.deletedNamespaces.has(namespace)) return undefined
     if (this.deleted.has(key)) return undefined
@@ -265,7 +272,7 @@ export class OverlayClusterView implements ClusterView {
   }
 
   private baseList(kind: string, namespace: string | undefined, read: (namespace: string | undefined) => Promise<Obj[]>): Promise<Obj[]> {
-    const all = this.spec.allNamespaces && namespace !== undefined
+    const all = this.spec.allNamespaces && namespace !== undefined && !READ_PER_NAMESPACE.has(kind)
     const key = `${kind}|${all ? '*' : (namespace ?? '*')}`
     let list = this.baseLists.get(key)
     if (!list) this.baseLists.set(key, (list = read(all ? undefined : namespace)))
@@ -324,52 +331,66 @@ const bucketCache = new WeakMap<Obj[], Map<string, Obj[]>>()
 
 /** One list, with a label index built on first use: an equality term picks its bucket, the rest filters it. */
 class Indexed {
-  private byLabel?: Map<string, Obj[]>
+  /** label key -> value -> objects (no `key=value` text per label of every object). */
+  private byLabel?: Map<string, Map<string, Obj[]>>
 
   constructor(private readonly objects: Obj[]) {}
 
   select(options: ListOptions = {}): Obj[] {
     let objects = this.objects
     if (options.labelSelector) {
-      const selector = parsedSelector(options.labelSelector)
-      const equality = selectorRequirements(selector).find((r) => r.operator === 'In' && r.values.length === 1)
-      if (equality) objects = this.index().get(`${equality.key}=${equality.values[0]}`) ?? []
-      objects = objects.filter((o) => matchesSelector(selector, o.metadata?.labels ?? {}))
+      const {matches, equality} = parsedSelector(options.labelSelector)
+      if (equality) objects = this.index().get(equality.key)?.get(equality.values[0]!) ?? []
+      objects = objects.filter((o) => matches(o.metadata?.labels ?? {}))
     }
     if (options.fieldSelector) objects = objects.filter(fieldFilter(options.fieldSelector))
     // A caller may sort what it gets: never hand out the cached list itself.
     return objects === this.objects ? objects.slice() : objects
   }
 
-  private index(): Map<string, Obj[]> {
+  private index(): Map<string, Map<string, Obj[]>> {
     if (this.byLabel) return this.byLabel
-    const index = new Map<string, Obj[]>()
+    const index = new Map<string, Map<string, Obj[]>>()
     for (const object of this.objects) {
-      for (const [key, value] of Object.entries(object.metadata?.labels ?? {})) {
-        const term = `${key}=${value}`
-        const bucket = index.get(term)
+      const labels = object.metadata?.labels
+      if (!labels) continue
+      for (const key in labels) {
+        if (!Object.hasOwn(labels, key)) continue
+        // As a string, the way the selector's value is compared (a snapshot could hold a non-string value).
+        const value = `${labels[key]}`
+        let values = index.get(key)
+        if (!values) index.set(key, (values = new Map()))
+        const bucket = values.get(value)
         if (bucket) bucket.push(object)
-        else index.set(term, [object])
+        else values.set(value, [object])
       }
     }
     return (this.byLabel = index)
   }
 }
 
-const selectors = new Map<string, LabelSelector>()
+interface ParsedSelector {
+  matches: LabelMatcher
+  /** A `key=value` term, to pick the index bucket. */
+  equality?: Requirement
+}
 
-/** Parsed once per distinct selector: a sweep asks the same few thousand selectors of many lists. */
-function parsedSelector(text: string): LabelSelector {
-  let selector = selectors.get(text)
-  if (!selector) {
+const selectors = new Map<string, ParsedSelector>()
+
+/** Parsed and compiled once per distinct selector: a sweep asks the same few thousand selectors of many lists. */
+function parsedSelector(text: string): ParsedSelector {
+  let parsed = selectors.get(text)
+  if (!parsed) {
+    let selector: LabelSelector
     try {
       selector = parseLabelSelector(text)
     } catch (error) {
       throw badInput(`invalid label selector "${text}": ${(error as Error).message}`)
     }
-    selectors.set(text, selector)
+    const equality = selectorRequirements(selector).find((r) => r.operator === 'In' && r.values.length === 1)
+    selectors.set(text, (parsed = {matches: compileSelector(selector), ...(equality ? {equality} : {})}))
   }
-  return selector
+  return parsed
 }
 
 /** The field selectors the checks use (`a.b=c`, `a.b==c`, `a.b!=c`, comma-joined), evaluated locally. */

@@ -143,7 +143,11 @@ class Validator {
   each(value: unknown, field: string, item: (element: Json, field: string) => void): void {
     if (value === undefined || value === null) return
     if (!Array.isArray(value)) this.fail(field, `is not a list (got ${describeValue(value)})`)
-    ;(value as unknown[]).forEach((element, i) => item(this.object(element, `${field}[${i}]`) ?? this.fail(`${field}[${i}]`, 'is null'), `${field}[${i}]`))
+    const list = value as unknown[]
+    for (let i = 0; i < list.length; i++) {
+      const at = `${field}[${i}]`
+      item(this.object(list[i], at) ?? this.fail(at, 'is null'), at)
+    }
   }
 
   port(value: unknown, field: string, required = false): void {
@@ -157,7 +161,9 @@ class Validator {
   /** A label map (labels, selectors): keys `[prefix/]name`, values at most 63 characters of the label syntax. */
   labels(value: unknown, field: string): void {
     const labels = this.object(value, field)
-    for (const [key, labelValue] of Object.entries(labels ?? {})) {
+    if (!labels) return
+    for (const key of Object.keys(labels)) {
+      const labelValue = labels[key]
       if (!validLabelKey(key)) this.fail(`${field}`, `${JSON.stringify(key)} is not a valid label key`)
       if (typeof labelValue !== 'string') this.fail(`${field}.${key}`, `is not a string (got ${describeValue(labelValue)})`)
       if (!validLabelValue(labelValue as string)) {

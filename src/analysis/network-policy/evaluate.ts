@@ -6,9 +6,9 @@ import type {NetworkPolicy} from '../../cluster/types.js'
 import {formatLabelSelector, formatLabels} from '../labels.js'
 import {normalizeProtocol} from '../ports.js'
 import {resolveEndpoint, type ResolvedEndpoint} from './endpoints.js'
-import {bestOf, evaluatePeer, type Closeness, type PeerResult} from './peers.js'
+import {bestOf, evaluatePeer, peerMatches, type Closeness, type PeerResult} from './peers.js'
 import {asPolicyIndex, type CompiledPolicy, type CompiledRule, type PolicyIndex} from './policy-index.js'
-import {evaluateRulePorts, type PortsResult} from './rule-ports.js'
+import {evaluateRulePorts, rulePortsMatch, type PortsResult} from './rule-ports.js'
 import type {ConnectionVerdict, Direction, DirectionVerdict, Endpoint, NearMiss, PolicyRef, RuleRef, TrafficPort} from './types.js'
 
 type Policies = PolicyIndex | readonly NetworkPolicy[]
@@ -30,6 +30,12 @@ export function evaluateRule(policy: CompiledPolicy, rule: CompiledRule, other: 
 
 export function allows(result: RuleResult): boolean {
   return result.peers === 'match' && result.ports.closeness === 'match'
+}
+
+/** allows(evaluateRule(...)), without the closeness and near-miss words a bare verdict does not need. */
+export function ruleAllows(policy: CompiledPolicy, rule: CompiledRule, other: ResolvedEndpoint, dst: ResolvedEndpoint, traffic: TrafficPort): boolean {
+  if (!rulePortsMatch(rule.ports, traffic, dst.pod)) return false
+  return rule.peers.length === 0 || rule.peers.some((peer) => peerMatches(peer, policy.ref.namespace, other))
 }
 
 function ruleRef(policy: CompiledPolicy, direction: Direction, rule: CompiledRule, result: RuleResult): RuleRef {

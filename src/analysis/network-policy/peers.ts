@@ -126,6 +126,21 @@ export function evaluatePeer(peer: CompiledPeer, policyNamespace: string, target
   return {...base, closeness: 'far', findings: [namespaceMiss(namespaces, target), podMiss(pods!, target)]}
 }
 
+/**
+ * Whether evaluatePeer would say 'match', without wording why not: what a verdict needs (the Calico adapter
+ * asks it of every rule for every flow; the near misses are worded only where a result is explained).
+ */
+export function peerMatches(peer: CompiledPeer, policyNamespace: string, target: ResolvedEndpoint): boolean {
+  if (peer.invalid) return false
+  if (peer.ipBlock) {
+    const block = peer.ipBlock
+    return target.ip !== undefined && block.cidr !== undefined && ipInCidr(target.ip, block.cidr) && !block.except.some((e) => e.cidr && ipInCidr(target.ip!, e.cidr))
+  }
+  if (!target.pod) return false
+  if (peer.podSelector && !peer.podSelector.matches(target.podLabels)) return false
+  return peer.namespaceSelector ? peer.namespaceSelector.matches(target.namespaceLabels) : target.namespace === policyNamespace
+}
+
 const RANK: Record<Closeness, number> = {match: 0, close: 1, far: 2}
 
 export function bestOf<T extends {closeness: Closeness}>(results: T[]): T | undefined {

@@ -82,6 +82,18 @@ function evaluateEntry(port: CompiledPort, traffic: TrafficPort, protocol: strin
   return {closeness: 'far', finding: {code: 'port', reason: `${formatPolicyPort(port)} does not include ${traffic.port}/${protocol}`}}
 }
 
+/** Whether evaluateRulePorts would say 'match', without wording the misses. */
+export function rulePortsMatch(ports: readonly CompiledPort[], traffic: TrafficPort, dstPod: Pod | undefined): boolean {
+  if (ports.length === 0) return true
+  const protocol = normalizeProtocol(traffic.protocol)
+  return ports.some((port) => {
+    if (port.protocol !== protocol) return false
+    if (typeof port.port !== 'string') return numberMatches(port, traffic.port)
+    if (!dstPod) return traffic.name === port.port
+    return findNamedPort(dstPod, port.port, protocol)?.containerPort === traffic.port
+  })
+}
+
 /** Matches traffic against a rule's ports (empty list: all ports). `dstPod` resolves named ports. */
 export function evaluateRulePorts(ports: readonly CompiledPort[], traffic: TrafficPort, dstPod: Pod | undefined, dstDisplay: string): PortsResult {
   if (ports.length === 0) return {closeness: 'match', findings: []}

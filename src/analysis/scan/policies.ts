@@ -27,7 +27,8 @@ interface LabelGroup {
 
 class GroupIndex {
   private readonly byNamespace = new Map<string, LabelGroup[]>()
-  private readonly byLabel = new Map<string, LabelGroup[]>()
+  /** label key -> value -> groups */
+  private readonly byLabel = new Map<string, Map<string, LabelGroup[]>>()
 
   constructor(pods: ReadonlyMap<string, readonly Pod[]>) {
     for (const [namespace, list] of pods) {
@@ -42,10 +43,12 @@ class GroupIndex {
       this.byNamespace.set(namespace, [...groups.values()])
       for (const group of groups.values()) {
         for (const [k, v] of Object.entries(group.labels)) {
-          const term = `${k}=${v}`
-          const bucket = this.byLabel.get(term)
+          let values = this.byLabel.get(k)
+          if (!values) this.byLabel.set(k, (values = new Map()))
+          const value = `${v}`
+          const bucket = values.get(value)
           if (bucket) bucket.push(group)
-          else this.byLabel.set(term, [group])
+          else values.set(value, [group])
         }
       }
     }
@@ -56,7 +59,7 @@ class GroupIndex {
     const matcher = compileSelector(selector)
     const equality = selectorRequirements(selector).find((r) => r.operator === 'In' && r.values.length === 1)
     const candidates = equality
-      ? (this.byLabel.get(`${equality.key}=${equality.values[0]}`) ?? []).filter((g) => !namespaces || namespaces.has(g.namespace))
+      ? (this.byLabel.get(equality.key)?.get(equality.values[0]!) ?? []).filter((g) => !namespaces || namespaces.has(g.namespace))
       : [...(namespaces ?? this.byNamespace.keys())].flatMap((ns) => this.byNamespace.get(ns) ?? [])
     return candidates.some((g) => matcher(g.labels))
   }

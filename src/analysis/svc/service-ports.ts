@@ -53,12 +53,15 @@ function ownerKey(pod: Pod): string {
  * informational, traffic flows if the process listens (the connect probe tells).
  */
 export function checkTargetPorts(servicePorts: readonly ServicePort[], pods: readonly Pod[]): TargetPortFinding[] {
+  // What each pod declares and who owns it, once per pod for all the Service's ports.
+  const backends = pods.map((pod) => {
+    const ports = declaredPorts(pod)
+    return {pod, ports, declared: formatDeclaredPorts(ports), owner: ownerKey(pod)}
+  })
   return servicePorts.map((sp) => {
     const groups = new Map<string, PortGroupResolution>()
-    for (const pod of pods) {
-      const resolution = resolveTargetPort(sp, pod)
-      const declared = formatDeclaredPorts(declaredPorts(pod))
-      const owner = ownerKey(pod)
+    for (const {pod, ports, declared, owner} of backends) {
+      const resolution = resolveTargetPort(sp, pod, ports)
       const key = `${owner}|${resolution.resolved}|${resolution.problem ?? ''}|${declared}`
       const group = groups.get(key)
       if (group) group.pods.push(pod.metadata?.name ?? '')

@@ -96,7 +96,17 @@ export const dnsPolicyCheck: Check<DnsTarget> = {
         const v = unknown[0]!.udp.flow.verdict === 'unknown' ? unknown[0]!.udp.flow : unknown[0]!.tcp.flow
         return {status: 'warn', summary: `unknown: whether ${unknown[0]!.group.label} reach ${serverName(unknown[0]!.server)} on 53 cannot be told statically: ${v.unknownBecause}`, objects: uniqueObjects(v.decidedBy), details: detailsOf(), remediation: 'a live lookup settles it: rerun without --no-probe'}
       }
-      const deciding = [...new Set(results.flatMap((r) => [...r.udp.flow.decidedBy, ...r.tcp.flow.decidedBy]).map((p) => (p.kind === 'NetworkPolicy' && p.apiVersion === NETWORK_POLICY_API_VERSION ? `${p.namespace}/${p.name}` : `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`)))]
+      // Worded once per distinct deciding object (the evaluator shares one per rule), in order of first use.
+      const seen = new Set<DecidingRule>()
+      const named = new Set<string>()
+      for (const r of results) {
+        for (const p of [...r.udp.flow.decidedBy, ...r.tcp.flow.decidedBy]) {
+          if (seen.has(p)) continue
+          seen.add(p)
+          named.add(p.kind === 'NetworkPolicy' && p.apiVersion === NETWORK_POLICY_API_VERSION ? `${p.namespace}/${p.name}` : `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`)
+        }
+      }
+      const deciding = [...named]
       const groupCount = new Set(results.map((r) => r.group)).size
       return {
         status: unenforced ? 'warn' : 'pass',

@@ -8,20 +8,24 @@ import type {EndpointSlice, ObjectRef, Pod, Service, ServicePort} from '../../cl
 import type {ClusterView} from '../../cluster/view.js'
 import {SERVICE_NAME_LABEL, type SvcTarget} from './target.js'
 
-// Lookups the svc checks share. The view caches API calls; this also caches what is derived from them,
-// per view (one view per run), so e.g. the pod list is indexed once however many checks ask.
-const memo = new WeakMap<ClusterView, Map<string, Promise<unknown>>>()
+// Lookups the svc checks share. The view caches API calls; this also caches what is derived from them, per
+// view and target (the checks of one run share one target object), so e.g. the pod list is indexed once however
+// many checks ask. Per target: a sweep's ten thousand Services each let go of theirs when their checks are done.
+const memo = new WeakMap<ClusterView, WeakMap<SvcTarget, Map<string, Promise<unknown>>>>()
 
-function once<T>(view: ClusterView, key: string, compute: () => Promise<T>): Promise<T> {
-  let cache = memo.get(view)
-  if (!cache) memo.set(view, (cache = new Map()))
+function once<T>(view: ClusterView, target: SvcTarget, key: string, compute: () => Promise<T>): Promise<T> {
+  let perView = memo.get(view)
+  if (!perView) memo.set(view, (perView = new WeakMap()))
+  let cache = perView.get(target)
+  if (!cache) perView.set(target, (cache = new Map()))
   let value = cache.get(key) as Promise<T> | undefined
   if (!value) cache.set(key, (value = compute()))
   return value
 }
 
+/** The Service, read once per target (each svc check asks; a live view caches the call, rejection included, the same way). */
 export function serviceOf(view: ClusterView, target: SvcTarget): Promise<Service | undefined> {
-  return view.getService(target.namespace, target.name)
+  return once(view, target, 'service', () => view.getService(target.namespace, target.name))
 }
 
 /** Like serviceOf, for checks that depend on svc.service (which fails when it is missing). */
@@ -59,7 +63,7 @@ export function portsInScope(service: Service, target: SvcTarget): ServicePort[]
 export function selectedPods(view: ClusterView, target: SvcTarget, service: Service): Promise<readonly Pod[]> {
   if (!hasSelector(service)) return Promise.resolve([])
   const selector = formatLabelSelector({matchLabels: service.spec!.selector!})
-  return once(view, `selected|${target.namespace}|${selector}`, async () => Object.freeze(await view.listPods(target.namespace, {labelSelector: selector})))
+  return once(view, target, `selected|${target.namespace}|${selector}`, async () => Object.freeze(await view.listPods(target.namespace, {labelSelector: selector})))
 }
 
 export function serviceSlices(view: ClusterView, target: SvcTarget): Promise<EndpointSlice[]> {
@@ -67,14 +71,14 @@ export function serviceSlices(view: ClusterView, target: SvcTarget): Promise<End
 }
 
 export function sliceSummary(view: ClusterView, target: SvcTarget, service: Service): Promise<SliceSummary> {
-  return once(view, `slices|${target.namespace}|${target.name}|${target.port ?? ''}`, async () =>
+  return once(view, target, `slices|${target.namespace}|${target.name}|${target.port ?? ''}`, async () =>
     summarizeEndpointSlices(await serviceSlices(view, target), portsInScope(service, target)),
   )
 }
 
 /** Backend pods by name, for joining EndpointSlice targetRefs to pods. */
 export function podsByName(view: ClusterView, target: SvcTarget, service: Service): Promise<Map<string, Pod>> {
-  return once(view, `pods-by-name|${target.namespace}|${target.name}`, async () => new Map((await selectedPods(view, target, service)).map((p) => [p.metadata?.name ?? '', p])))
+  return once(view, target, `pods-by-name|${target.namespace}|${target.name}`, async () => new Map((await selectedPods(view, target, service)).map((p) => [p.metadata?.name ?? '', p])))
 }
 
 /**

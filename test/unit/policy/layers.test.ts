@@ -125,6 +125,20 @@ describe('policy layers: verdicts and the objects that decide them', () => {
   })
 })
 
+describe('deciding rules in a sweep', () => {
+  it('one frozen object per policy and rule, shared by every flow it decides (listing deciders dedupes by identity)', () => {
+    const allowWeb = policy('allow-web', 'shop', {podSelector: {matchLabels: {app: 'web'}}, policyTypes: ['Ingress'], ingress: [{from: [{podSelector: {}}]}]})
+    const set = buildPolicySet({networkPolicies: [allowWeb]}, {model: 'calico', name: 'calico', enforces: ALL})
+    const shop = namespace('shop')
+    const web = podEndpoint(pod('web-1', 'shop', {app: 'web'}, {ip: '10.0.0.2'}), shop)
+    const [a, b] = ['a', 'b'].map((name, i) => evaluateFlow(set, podEndpoint(pod(name, 'shop', {app: name}, {ip: `10.0.0.${10 + i}`}), shop), web, {protocol: 'TCP', port: 80}))
+    assert.equal(a!.verdict, 'allowed')
+    assert.deepEqual(a!.decidedBy.map((d) => `${d.name} ${d.rule}`), ['allow-web ingress[0]'])
+    assert.equal(a!.decidedBy[0], b!.decidedBy[0])
+    assert.ok(Object.isFrozen(a!.decidedBy[0]))
+  })
+})
+
 describe('malformed policy objects fail closed, naming the object and field', () => {
   const bad: Array<[string, PolicyObject | NetworkPolicy, RegExp]> = [
     ['NP with an unknown operator', policy('bad-op', 'shop', {podSelector: {matchExpressions: [{key: 'app', operator: 'Equals', values: ['x']}]}}), /NetworkPolicy shop\/bad-op \(networking.k8s.io\/v1\): spec.podSelector.*unknown operator "Equals"/],

@@ -1,6 +1,6 @@
 // networking.k8s.io/v1 NetworkPolicy as a normalized policy: for enforcers that place it among their own
 // policies (Calico: default tier, order 1000). The Kubernetes precedence uses the NetworkPolicy evaluator itself.
-import {allows, evaluateRule} from '../../network-policy/evaluate.js'
+import {ruleAllows} from '../../network-policy/evaluate.js'
 import type {CompiledPolicy} from '../../network-policy/policy-index.js'
 import type {NetworkPolicy} from '../../../cluster/types.js'
 import {listField, objectField, strictSelector} from './common.js'
@@ -17,7 +17,7 @@ function rules(policy: CompiledPolicy, direction: Direction): NormalizedRule[] {
   return policy.rules[direction].map((rule) => ({
     name: `${direction}[${rule.index}]`,
     action: 'Allow',
-    matches: (ctx) => (allows(evaluateRule(policy, rule, ctx.other, ctx.dst, ctx.traffic)) ? YES : NO),
+    matches: (ctx) => (ruleAllows(policy, rule, ctx.other, ctx.dst, ctx.traffic) ? YES : NO),
   }))
 }
 
