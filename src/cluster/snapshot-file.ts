@@ -2,6 +2,7 @@ import {closeSync, readFileSync, readSync, statSync} from 'node:fs'
 
 import {badInput} from '../errors.js'
 import {ImpossibleObject, type IndexedItem, indexListDocuments, MAX_JSON_DEPTH, nestsTooDeep} from './snapshot-index.js'
+import {indexLineLayout, type LayoutGroup, readLayoutGroup} from './snapshot-layout.js'
 import {SNAPSHOT_KINDS, type SnapshotKind} from './types.js'
 
 export interface SnapshotObject {
@@ -61,17 +62,39 @@ export function readSnapshotFiles(paths: string[], options: SnapshotReadOptions 
 
 /** Like readSnapshotFiles, but List items are only located, and parsed on demand. */
 export function readSnapshotEntries(paths: string[], options: SnapshotReadOptions = {}): SnapshotEntry[] {
+  return readSnapshotSegments(paths, options).flatMap((segment) => segment.entries())
+}
+
+/**
+ * Consecutive objects of one kind and namespace of a snapshot, in file order. A segment of a file in the layout
+ * `kubectl netdiag snapshot` writes (snapshot-layout.ts) is located by the file's own directory and only read
+ * when its entries are first asked for; other files are scanned whole up front.
+ */
+export interface SnapshotSegment {
+  readonly kind: SnapshotKind
+  readonly namespace?: string
+  /** Not read yet: entries() reads it when first called (others were read with their file). */
+  readonly deferred?: boolean
+  /** Throws bad input (exit 2) if the lines are not what the file's directory says. */
+  entries(): SnapshotEntry[]
+}
+
+export function readSnapshotSegments(paths: string[], options: SnapshotReadOptions = {}): SnapshotSegment[] {
   const maxBytes = options.maxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES
   return paths.flatMap((path) => {
     const name = path === '-' ? 'stdin' : path
     const bytes = readSnapshotBytes(path, maxBytes)
     refuseYaml(bytes, name)
+    const onListMetadata = (metadata: unknown) => {
+      const captured = (metadata as {annotations?: Record<string, unknown>} | null)?.annotations?.[CAPTURED_ANNOTATION]
+      if (typeof captured === 'string') for (const scope of captured.split(',')) if (scope) options.captured?.add(scope.trim())
+    }
+    // The layout `kubectl netdiag snapshot` writes proves itself without a full scan; anything else is scanned.
+    const groups = indexLineLayout(bytes, onListMetadata)
+    if (groups) return groups.filter((group) => KNOWN.has(group.kind)).map((group) => new LayoutSegment(bytes, group, name))
     let items: IndexedItem[] | undefined
     try {
-      items = indexListDocuments(bytes, (metadata) => {
-        const captured = (metadata as {annotations?: Record<string, unknown>} | null)?.annotations?.[CAPTURED_ANNOTATION]
-        if (typeof captured === 'string') for (const scope of captured.split(',')) if (scope) options.captured?.add(scope.trim())
-      })
+      items = indexListDocuments(bytes, onListMetadata)
     } catch (error) {
       if (error instanceof ImpossibleObject) throw badInput(`snapshot ${name} ${error.message}: it is not a Kubernetes List; ${HOW_TO_MAKE}`)
       throw error
@@ -81,15 +104,64 @@ export function readSnapshotEntries(paths: string[], options: SnapshotReadOption
       if (nestsTooDeep(bytes)) throw badInput(`snapshot ${name} nests deeper than ${MAX_JSON_DEPTH} levels: it is not a Kubernetes List; ${HOW_TO_MAKE}`)
       if (bytes.length > STRICT_PARSE_LIMIT) throw badInput(`snapshot ${name} is not a well-formed Kubernetes List (truncated, or not JSON); ${HOW_TO_MAKE}`)
       // Anything but well-formed Lists is parsed strictly, which also words the error.
-      return parseSnapshot(bytes.toString('utf8'), name).map((object) => ({...parsedEntry(object), source: name}))
+      return segmentsOf(parseSnapshot(bytes.toString('utf8'), name).map((object) => ({...parsedEntry(object), source: name})))
     }
-    const huge = items.find((item) => item.end - item.start > MAX_OBJECT_BYTES)
-    if (huge) {
-      throw badInput(`snapshot ${name}: ${huge.kind ?? 'object'} ${huge.namespace ? `${huge.namespace}/` : ''}${huge.name} is ${formatBytes(huge.end - huge.start)}, larger than any Kubernetes object can be (etcd's limit is 1.5 MiB)`)
+    const entries: SnapshotEntry[] = []
+    for (const item of items) {
+      if (item.end - item.start > MAX_OBJECT_BYTES) throw tooLargeObject(name, item)
+      // Secrets are never read, even if someone put them in the file; unknown kinds are ignored.
+      if (KNOWN.has(item.kind)) entries.push(new LazyEntry(bytes, item, name))
     }
-    // Secrets are never read, even if someone put them in the file; unknown kinds are ignored.
-    return items.filter((item) => KNOWN.has(item.kind)).map((item) => new LazyEntry(bytes, item, name))
+    return segmentsOf(entries)
   })
+}
+
+function tooLargeObject(name: string, item: IndexedItem): Error {
+  return badInput(`snapshot ${name}: ${item.kind ?? 'object'} ${item.namespace ? `${item.namespace}/` : ''}${item.name} is ${formatBytes(item.end - item.start)}, larger than any Kubernetes object can be (etcd's limit is 1.5 MiB)`)
+}
+
+/** Entries already found, cut into runs of one kind and namespace. */
+export function segmentsOf(entries: SnapshotEntry[]): SnapshotSegment[] {
+  const segments: SnapshotSegment[] = []
+  let run: SnapshotEntry[] = []
+  for (const entry of entries) {
+    const first = run[0]
+    if (first && (first.kind !== entry.kind || (first.namespace || undefined) !== (entry.namespace || undefined))) {
+      segments.push(foundSegment(run))
+      run = []
+    }
+    run.push(entry)
+  }
+  if (run.length > 0) segments.push(foundSegment(run))
+  return segments
+}
+
+function foundSegment(entries: SnapshotEntry[]): SnapshotSegment {
+  return {kind: entries[0]!.kind, ...(entries[0]!.namespace ? {namespace: entries[0]!.namespace} : {}), entries: () => entries}
+}
+
+class LayoutSegment implements SnapshotSegment {
+  readonly kind: SnapshotKind
+  readonly namespace?: string
+  readonly deferred = true
+  private read?: SnapshotEntry[]
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly group: LayoutGroup,
+    private readonly source: string,
+  ) {
+    this.kind = group.kind as SnapshotKind
+    if (group.namespace !== undefined) this.namespace = group.namespace
+  }
+
+  entries(): SnapshotEntry[] {
+    if (this.read) return this.read
+    const items = readLayoutGroup(this.bytes, this.group)
+    // The file hashed to its claim, so its lines are what its writer checked: this is a writer's bug, not a guess to make.
+    if (!items) throw badInput(`snapshot ${this.source}: the ${this.kind} lines${this.namespace ? ` of namespace ${this.namespace}` : ''} are not what the file's netdiag.io/layout-groups directory says; ${HOW_TO_MAKE}`)
+    return (this.read = items.map((item) => new LazyEntry(this.bytes, item, this.source)))
+  }
 }
 
 /** The bytes of a snapshot: a regular file, or stdin for `-`; devices, FIFOs, directories and oversized files refused. */
@@ -183,27 +255,41 @@ export function parsedEntry(object: SnapshotObject): SnapshotEntry {
 }
 
 class LazyEntry implements SnapshotEntry {
-  readonly kind: SnapshotKind
-  readonly apiVersion?: string
-  readonly namespace?: string
-  readonly name: string
-  readonly uid?: string
-  readonly nodeName?: string
-  readonly phase?: string
   private parsed?: SnapshotObject
 
   constructor(
     private readonly bytes: Buffer,
     private readonly item: IndexedItem,
     private readonly path: string,
-  ) {
-    this.kind = item.kind as SnapshotKind
-    if (item.apiVersion !== undefined) this.apiVersion = item.apiVersion
-    this.namespace = item.namespace
-    this.name = item.name
-    this.uid = item.uid
-    if (item.nodeName !== undefined) this.nodeName = item.nodeName
-    if (item.phase !== undefined) this.phase = item.phase
+  ) {}
+
+  // Read through to the index's item: a large snapshot holds a hundred thousand of these.
+  get kind(): SnapshotKind {
+    return this.item.kind as SnapshotKind
+  }
+
+  get apiVersion(): string | undefined {
+    return this.item.apiVersion
+  }
+
+  get namespace(): string | undefined {
+    return this.item.namespace
+  }
+
+  get name(): string {
+    return this.item.name
+  }
+
+  get uid(): string | undefined {
+    return this.item.uid
+  }
+
+  get nodeName(): string | undefined {
+    return this.item.nodeName
+  }
+
+  get phase(): string | undefined {
+    return this.item.phase
   }
 
   get source(): string {
