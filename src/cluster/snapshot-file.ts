@@ -1,8 +1,8 @@
-import {closeSync, readFileSync, readSync, statSync} from 'node:fs'
+import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 
 import {badInput} from '../errors.js'
 import {ImpossibleObject, type IndexedItem, indexListDocuments, MAX_JSON_DEPTH, nestsTooDeep} from './snapshot-index.js'
-import {indexLineLayout, type LayoutGroup, readLayoutGroup} from './snapshot-layout.js'
+import {indexLayoutFile, indexLineLayout, type LayoutGroup, readAt, readLayoutGroup} from './snapshot-layout.js'
 import {SNAPSHOT_KINDS, type SnapshotKind} from './types.js'
 
 export interface SnapshotObject {
@@ -83,13 +83,20 @@ export function readSnapshotSegments(paths: string[], options: SnapshotReadOptio
   const maxBytes = options.maxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES
   return paths.flatMap((path) => {
     const name = path === '-' ? 'stdin' : path
-    const bytes = readSnapshotBytes(path, maxBytes)
-    refuseYaml(bytes, name)
     const onListMetadata = (metadata: unknown) => {
       const captured = (metadata as {annotations?: Record<string, unknown>} | null)?.annotations?.[CAPTURED_ANNOTATION]
       if (typeof captured === 'string') for (const scope of captured.split(',')) if (scope) options.captured?.add(scope.trim())
     }
-    // The layout `kubectl netdiag snapshot` writes proves itself without a full scan; anything else is scanned.
+    // The layout `kubectl netdiag snapshot` writes proves itself without a full scan, and a file in it is not
+    // even kept in memory: its groups are read when asked for. Anything else is read whole and scanned.
+    if (path !== '-') {
+      const size = statSnapshot(path, maxBytes)
+      const file = new LayoutFile(path)
+      const groups = file.index(size, onListMetadata)
+      if (groups) return groups.filter((group) => KNOWN.has(group.kind)).map((group) => new LayoutSegment(file, group, name))
+    }
+    const bytes = path === '-' ? readStdin(maxBytes) : readSnapshotFile(path)
+    refuseYaml(bytes, name)
     const groups = indexLineLayout(bytes, onListMetadata)
     if (groups) return groups.filter((group) => KNOWN.has(group.kind)).map((group) => new LayoutSegment(bytes, group, name))
     let items: IndexedItem[] | undefined
@@ -140,6 +147,33 @@ function foundSegment(entries: SnapshotEntry[]): SnapshotSegment {
   return {kind: entries[0]!.kind, ...(entries[0]!.namespace ? {namespace: entries[0]!.namespace} : {}), entries: () => entries}
 }
 
+/** A snapshot file in the marked layout, opened to read a group and closed again (its groups are few and large). */
+class LayoutFile {
+  constructor(private readonly path: string) {}
+
+  index(size: number, onListMetadata: (metadata: unknown) => void): LayoutGroup[] | undefined {
+    return this.withFd((fd) => indexLayoutFile(fd, size, onListMetadata))
+  }
+
+  read(group: LayoutGroup): Buffer {
+    return this.withFd((fd) => readAt(fd, group.start, group.end))
+  }
+
+  private withFd<T>(use: (fd: number) => T): T {
+    let fd: number
+    try {
+      fd = openSync(this.path, 'r')
+    } catch (error) {
+      throw cannotRead(this.path, error)
+    }
+    try {
+      return use(fd)
+    } finally {
+      closeSync(fd)
+    }
+  }
+}
+
 class LayoutSegment implements SnapshotSegment {
   readonly kind: SnapshotKind
   readonly namespace?: string
@@ -147,7 +181,8 @@ class LayoutSegment implements SnapshotSegment {
   private read?: SnapshotEntry[]
 
   constructor(
-    private readonly bytes: Buffer,
+    /** The whole file in memory, or the file to read the group from. */
+    private readonly from: Buffer | LayoutFile,
     private readonly group: LayoutGroup,
     private readonly source: string,
   ) {
@@ -157,19 +192,16 @@ class LayoutSegment implements SnapshotSegment {
 
   entries(): SnapshotEntry[] {
     if (this.read) return this.read
-    const items = readLayoutGroup(this.bytes, this.group)
-    // The file hashed to its claim, so its lines are what its writer checked: this is a writer's bug, not a guess to make.
-    if (!items) throw badInput(`snapshot ${this.source}: the ${this.kind} lines${this.namespace ? ` of namespace ${this.namespace}` : ''} are not what the file's netdiag.io/layout-groups directory says; ${HOW_TO_MAKE}`)
-    return (this.read = items.map((item) => new LazyEntry(this.bytes, item, this.source)))
+    const [bytes, offset] = Buffer.isBuffer(this.from) ? [this.from, 0] : [this.from.read(this.group), this.group.start]
+    const items = readLayoutGroup(bytes, this.group, offset)
+    // The file hashed to its claim when it was opened: these lines can only differ if it changed since.
+    if (!items) throw badInput(`snapshot ${this.source} changed while it was read (the ${this.kind} lines${this.namespace ? ` of namespace ${this.namespace}` : ''} are not what its directory says): read a file that is not being written`)
+    return (this.read = items.map((item) => new LazyEntry(bytes, item, this.source)))
   }
 }
 
-/** The bytes of a snapshot: a regular file, or stdin for `-`; devices, FIFOs, directories and oversized files refused. */
-function readSnapshotBytes(path: string, maxBytes: number): Buffer {
-  if (path === '-') {
-    if (process.stdin.isTTY) throw badInput(`--snapshot - reads the snapshot from stdin, but stdin is a terminal: pipe it in (kubectl netdiag snapshot | kubectl netdiag dns --snapshot -)`)
-    return readLimited(0, 'stdin', maxBytes)
-  }
+/** Checks that `path` is a regular file a snapshot can be, and not over the limit; its size. */
+function statSnapshot(path: string, maxBytes: number): number {
   let stat
   try {
     stat = statSync(path)
@@ -182,12 +214,25 @@ function readSnapshotBytes(path: string, maxBytes: number): Buffer {
   if (stat.isCharacterDevice() || stat.isBlockDevice()) throw badInput(`snapshot ${path} is a device, not a snapshot file; ${HOW_TO_MAKE}`)
   if (stat.isSocket()) throw badInput(`snapshot ${path} is a socket, not a snapshot file; ${HOW_TO_MAKE}`)
   if (stat.size > maxBytes) throw tooLarge(path, stat.size, maxBytes)
+  return stat.size
+}
+
+function readStdin(maxBytes: number): Buffer {
+  if (process.stdin.isTTY) throw badInput(`--snapshot - reads the snapshot from stdin, but stdin is a terminal: pipe it in (kubectl netdiag snapshot | kubectl netdiag dns --snapshot -)`)
+  return readLimited(0, 'stdin', maxBytes)
+}
+
+function readSnapshotFile(path: string): Buffer {
   try {
     return readFileSync(path)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw badInput(`cannot read snapshot ${path}: ${code === 'EACCES' ? 'permission denied' : code}; ${HOW_TO_MAKE}`)
+    throw cannotRead(path, error)
   }
+}
+
+function cannotRead(path: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code
+  return badInput(`cannot read snapshot ${path}: ${code === 'EACCES' ? 'permission denied' : code}; ${HOW_TO_MAKE}`)
 }
 
 /** Reads a stream file descriptor to its end, refusing more than `maxBytes` (stdin has no size to check first). */

@@ -5,13 +5,14 @@
 //
 //   {"apiVersion":"v1","kind":"List","metadata":{"annotations":{...,
 //     "netdiag.io/layout":"lines/v1 items=N sha256=H",
-//     "netdiag.io/layout-groups":"[[\"Pod\",\"shop\",0,12],[\"Node\",null,4711,3],...]"}},"items":[
+//     "netdiag.io/layout-groups":"[[\"Pod\",\"shop\",0,12,\"9f2c...\"],[\"Node\",null,4711,3,\"0be1...\"],...]"}},"items":[
 //   {"apiVersion":"v1","kind":"Pod","metadata":{"name":...,"namespace":...,"uid":...,...},"spec":{"nodeName":...,...},"status":{"phase":...,...}},
 //   ...
 //   {...last item...}
 //   ]}
 //
-// A group is [kind, namespace or null, byte offset of its first line after the first line of the file, lines].
+// A group is [kind, namespace or null, byte offset of its first line after the first line of the file, lines,
+// SHA-256 of its lines].
 // H is the SHA-256 of the whole file with H itself written as 64 zeros. The writer makes the claim only after it
 // has read the bytes it wrote both ways, group by group here and with the full scan, and found the same items
 // (and no two copies of one object, and no item too large to be one). A file that still hashes to H is those
@@ -19,6 +20,7 @@
 // claim, another hash, a directory that does not tile the file, a kubectl or pretty-printed file, concatenated
 // documents) is left to the full scan. Change how lines are read and LAYOUT_NAME must change with it.
 import {createHash} from 'node:crypto'
+import {readSync} from 'node:fs'
 import {isDeepStrictEqual} from 'node:util'
 
 import {ImpossibleObject, type IndexedItem, indexListDocuments} from './snapshot-index.js'
@@ -64,21 +66,28 @@ export interface LayoutGroup {
   end: number
   count: number
   last: boolean
+  /** SHA-256 of the group's lines: checked again when read, in case the file changed since it was proven. */
+  sha256: string
 }
 
 function headerLine(metadata: unknown): string {
   return `${HEAD.toString()}${JSON.stringify(metadata)}${ITEMS_OPEN}`
 }
 
-/**
- * The groups of a file in the marked layout; undefined when the file is not in it, or does not prove it is
- * (the caller then runs the full scan). Read each with readLayoutGroup.
- */
-export function indexLineLayout(bytes: Buffer, onListMetadata?: (metadata: unknown) => void): LayoutGroup[] | undefined {
-  if (bytes.length < HEAD.length || bytes.compare(HEAD, 0, HEAD.length, 0, HEAD.length) !== 0) return undefined
-  const bodyStart = bytes.indexOf(NEWLINE) + 1
+interface LayoutHeader {
+  metadata: ListMetadata
+  groups: LayoutGroup[]
+  /** Where the file's own hash is written, and what it says. */
+  hashAt: number
+  sha256: string
+}
+
+/** The claim and directory of the first line (`head` holds at least that), if they are well-formed; not yet proven. */
+function readHeader(head: Buffer, fileSize: number): LayoutHeader | undefined {
+  if (head.length < HEAD.length || head.compare(HEAD, 0, HEAD.length, 0, HEAD.length) !== 0) return undefined
+  const bodyStart = head.indexOf(NEWLINE) + 1
   if (bodyStart === 0) return undefined
-  const header = bytes.toString('utf8', 0, bodyStart)
+  const header = head.toString('utf8', 0, bodyStart)
   if (!header.endsWith(ITEMS_OPEN)) return undefined
   let metadata: ListMetadata
   try {
@@ -91,44 +100,97 @@ export function indexLineLayout(bytes: Buffer, onListMetadata?: (metadata: unkno
   const claimText = metadata?.annotations?.[LAYOUT_ANNOTATION]
   const claim = typeof claimText === 'string' ? CLAIM.exec(claimText) : null
   if (!claim) return undefined
-  const groups = tile(metadata.annotations?.[LAYOUT_GROUPS_ANNOTATION], Number(claim[1]), bytes, bodyStart)
-  if (!groups || !hashes(bytes, Buffer.byteLength(header.slice(0, header.indexOf(claim[2]!))), claim[2]!)) return undefined
-  onListMetadata?.(metadata)
-  return groups
+  const groups = tile(metadata.annotations?.[LAYOUT_GROUPS_ANNOTATION], Number(claim[1]), bodyStart, fileSize - TAIL.length)
+  if (!groups) return undefined
+  return {metadata, groups, hashAt: Buffer.byteLength(header.slice(0, header.indexOf(claim[2]!))), sha256: claim[2]!}
 }
 
-/** Whether the file hashes to `expected` with the 64 bytes at `at` (where it says so) read as zeros. */
-function hashes(bytes: Buffer, at: number, expected: string): boolean {
+/**
+ * The groups of a file in the marked layout, held in memory; undefined when the file is not in it, or does not
+ * prove it is (the caller then runs the full scan). Read each with readLayoutGroup.
+ */
+export function indexLineLayout(bytes: Buffer, onListMetadata?: (metadata: unknown) => void): LayoutGroup[] | undefined {
+  const header = readHeader(bytes, bytes.length)
+  if (!header || !endsWithTail(bytes)) return undefined
   const hash = createHash('sha256')
-  hash.update(bytes.subarray(0, at)).update(UNHASHED).update(bytes.subarray(at + UNHASHED.length))
-  return hash.digest('hex') === expected
+  hash.update(bytes.subarray(0, header.hashAt)).update(UNHASHED).update(bytes.subarray(header.hashAt + UNHASHED.length))
+  if (hash.digest('hex') !== header.sha256) return undefined
+  onListMetadata?.(header.metadata)
+  return header.groups
+}
+
+const CHUNK = 4 << 20
+
+/**
+ * The same for a regular file, read through once in chunks to check its hash and not kept: groups are then read
+ * from `fd` when asked for (readLayoutGroup checks each again). Undefined as above.
+ */
+export function indexLayoutFile(fd: number, size: number, onListMetadata?: (metadata: unknown) => void): LayoutGroup[] | undefined {
+  const chunk = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)))
+  let head = chunk.subarray(0, readSync(fd, chunk, 0, chunk.length, 0))
+  if (head.length < HEAD.length || head.compare(HEAD, 0, HEAD.length, 0, HEAD.length) !== 0) return undefined
+  // The first line holds the directory: a few hundred kilobytes for the largest clusters.
+  while (head.indexOf(NEWLINE) < 0 && head.length < size) head = Buffer.concat([head, readAt(fd, head.length, Math.min(size, head.length + CHUNK))])
+  const header = readHeader(head, size)
+  if (!header) return undefined
+  const hash = createHash('sha256')
+  let tail = Buffer.alloc(0)
+  for (let at = 0; at < size; ) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - at), at)
+    if (n === 0) return undefined
+    const read = chunk.subarray(0, n)
+    // The hash is read as zeros where it is written (it may straddle two chunks).
+    const from = Math.max(header.hashAt, at)
+    const to = Math.min(header.hashAt + UNHASHED.length, at + n)
+    if (from < to) read.fill(0x30, from - at, to - at)
+    hash.update(read)
+    tail = Buffer.concat([tail, read.subarray(Math.max(0, n - TAIL.length))]).subarray(-TAIL.length)
+    at += n
+  }
+  if (hash.digest('hex') !== header.sha256 || !endsWithTail(tail)) return undefined
+  onListMetadata?.(header.metadata)
+  return header.groups
+}
+
+/** The bytes [start, end) of `fd` (fewer only if the file is shorter). */
+export function readAt(fd: number, start: number, end: number): Buffer {
+  const bytes = Buffer.allocUnsafe(end - start)
+  let at = 0
+  while (at < bytes.length) {
+    const n = readSync(fd, bytes, at, bytes.length - at, start + at)
+    if (n === 0) return bytes.subarray(0, at)
+    at += n
+  }
+  return bytes
+}
+
+function endsWithTail(bytes: Buffer): boolean {
+  return bytes.length >= TAIL.length && bytes.compare(TAIL, 0, TAIL.length, bytes.length - TAIL.length) === 0
 }
 
 /** The directory's groups, if they tile the item lines exactly: in order, each after the last, `count` lines in all. */
-function tile(directory: unknown, count: number, bytes: Buffer, bodyStart: number): LayoutGroup[] | undefined {
+function tile(directory: unknown, count: number, bodyStart: number, linesEnd: number): LayoutGroup[] | undefined {
   let rows: unknown
   try {
     rows = typeof directory === 'string' ? JSON.parse(directory) : undefined
   } catch {
     return undefined
   }
-  if (!Array.isArray(rows)) return undefined
-  const linesEnd = bytes.length - TAIL.length
-  if (linesEnd < bodyStart || bytes.compare(TAIL, 0, TAIL.length, linesEnd) !== 0) return undefined
+  if (!Array.isArray(rows) || linesEnd < bodyStart) return undefined
   const groups: LayoutGroup[] = []
   let lines = 0
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as unknown[]
-    if (!Array.isArray(row) || row.length !== 4) return undefined
-    const [kind, namespace, offset, size] = row
+    if (!Array.isArray(row) || row.length !== 5) return undefined
+    const [kind, namespace, offset, size, sha256] = row
     if (typeof kind !== 'string' || kind === '' || (namespace !== null && (typeof namespace !== 'string' || namespace === ''))) return undefined
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || (size as number) < 1) return undefined
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || (size as number) < 1 || typeof sha256 !== 'string') return undefined
     const start = bodyStart + (offset as number)
     if (start !== (i === 0 ? bodyStart : groups[i - 1]!.end)) return undefined
     const next = rows[i + 1] as unknown[] | undefined
     const end = next === undefined ? linesEnd : bodyStart + (Array.isArray(next) && Number.isSafeInteger(next[2]) ? (next[2] as number) : -1)
-    if (end <= start || end > linesEnd || bytes[end - 1] !== NEWLINE) return undefined
-    groups.push({kind, ...(namespace === null ? {} : {namespace: namespace as string}), start, end, count: size as number, last: next === undefined})
+    if (end <= start || end > linesEnd) return undefined
+    groups.push({kind, ...(namespace === null ? {} : {namespace: namespace as string}), start, end, count: size as number, last: next === undefined, sha256})
     lines += size as number
   }
   if (lines !== count || (groups.length === 0 && linesEnd !== bodyStart)) return undefined
@@ -136,16 +198,20 @@ function tile(directory: unknown, count: number, bytes: Buffer, bodyStart: numbe
 }
 
 /**
- * The items of one group, as the full scan finds them; undefined if its lines are not what the directory says
- * (which a file that hashes to its claim cannot be: the caller fails closed).
+ * The items of one group, as the full scan finds them, from `bytes` holding the file from offset `offset` (item
+ * ranges are then into `bytes`); undefined if its lines are not what the directory says (the caller fails closed:
+ * a file that hashed to its claim can only be so if it changed since).
  */
-export function readLayoutGroup(bytes: Buffer, group: LayoutGroup): IndexedItem[] | undefined {
+export function readLayoutGroup(bytes: Buffer, group: LayoutGroup, offset = 0): IndexedItem[] | undefined {
+  const start = group.start - offset
+  const stop = group.end - offset
+  if (start < 0 || stop > bytes.length || createHash('sha256').update(bytes.subarray(start, stop)).digest('hex') !== group.sha256) return undefined
   const items: IndexedItem[] = []
   const reader = new LineReader(bytes)
-  let at = group.start
+  let at = start
   for (let n = 0; n < group.count; n++) {
     const newline = bytes.indexOf(NEWLINE, at)
-    if (newline < 0 || newline >= group.end) return undefined
+    if (newline < 0 || newline >= stop) return undefined
     const end = group.last && n === group.count - 1 ? newline : newline - 1
     if (end <= at || bytes[end - 1] !== CLOSE_OBJECT || (end !== newline && bytes[end] !== COMMA)) return undefined
     const item = reader.item(at, end)
@@ -153,7 +219,7 @@ export function readLayoutGroup(bytes: Buffer, group: LayoutGroup): IndexedItem[
     items.push(item)
     at = newline + 1
   }
-  return at === group.end ? items : undefined
+  return at === stop ? items : undefined
 }
 
 /** Reads each line's leading members; undefined for a line whose members are not in the writer's order. */
@@ -331,20 +397,25 @@ export function formatSnapshotList(list: {metadata: ListMetadata; items: unknown
   return provesItself(bytes) ? bytes.toString('utf8') : headerLine(plain) + body
 }
 
-/** Runs of lines of one kind and namespace, as [kind, namespace or null, byte offset, lines]; undefined if a line is unreadable. */
-function directoryOf(lines: string[]): Array<[string, string | null, number, number]> | undefined {
-  const directory: Array<[string, string | null, number, number]> = []
+/** Runs of lines of one kind and namespace, as [kind, namespace or null, byte offset, lines, SHA-256]; undefined if a line is unreadable. */
+function directoryOf(lines: string[]): Array<[string, string | null, number, number, string]> | undefined {
+  const directory: Array<[string, string | null, number, number, string]> = []
+  const hashes: Array<ReturnType<typeof createHash>> = []
   let offset = 0
   for (let i = 0; i < lines.length; i++) {
-    const text = `${lines[i]}${i < lines.length - 1 ? ',' : ''}\n`
-    const bytes = Buffer.from(text)
+    const bytes = Buffer.from(`${lines[i]}${i < lines.length - 1 ? ',' : ''}\n`)
     const item = new LineReader(bytes).item(0, bytes.length - (i < lines.length - 1 ? 2 : 1))
     if (!item || item.kind === '' || item.namespace === '') return undefined
     const previous = directory.at(-1)
     if (previous && previous[0] === item.kind && previous[1] === (item.namespace ?? null)) previous[3]++
-    else directory.push([item.kind, item.namespace ?? null, offset, 1])
+    else {
+      directory.push([item.kind, item.namespace ?? null, offset, 1, ''])
+      hashes.push(createHash('sha256'))
+    }
+    hashes.at(-1)!.update(bytes)
     offset += bytes.length
   }
+  directory.forEach((row, i) => (row[4] = hashes[i]!.digest('hex')))
   return directory
 }
 
