@@ -98,7 +98,7 @@ export class SnapshotClusterView implements ClusterView {
     if (this.captured.has(kind) || (namespace && this.captured.has(`${kind}/${namespace}`))) return undefined
     // An empty namespace of an all-namespaces capture holds none of a kind legitimately: the kind is there in
     // other namespaces (two at least, so `kubectl get pods -n shop` does not count) and the Namespace object too.
-    if (namespace && index && index.byNamespace.size >= 2 && this.entries('Namespace', undefined).some((entry) => entry.name === namespace)) return undefined
+    if (namespace && index && index.byNamespace.size >= 2 && this.located('Namespace', undefined, namespace)) return undefined
     return namespace
       ? {missing: `the snapshot holds no ${kind} in namespace ${namespace}`, settle: `a snapshot that includes namespace ${namespace} (kubectl netdiag snapshot captures every namespace), or a live run`}
       : {missing: `the snapshot holds no ${kind}`, settle: `a snapshot with the ${kind} objects (kubectl netdiag snapshot captures them), or a live run`}
@@ -323,10 +323,14 @@ export class SnapshotClusterView implements ClusterView {
     }
   }
 
-  private get<T>(kind: SnapshotKind, namespace: string | undefined, name: string): T | undefined {
-    // Locating the kind's objects of that namespace (all of them, for a kind without namespaces) admits them by name.
+  /** The entry of that name, unparsed: locating the kind's objects of the namespace (all, for a kind without) admits them by name. */
+  private located(kind: SnapshotKind, namespace: string | undefined, name: string): SnapshotEntry | undefined {
     this.entries(kind, namespace)
-    const entry = this.byName.get(nameKey(kind, namespace, name))
+    return this.byName.get(nameKey(kind, namespace, name))
+  }
+
+  private get<T>(kind: SnapshotKind, namespace: string | undefined, name: string): T | undefined {
+    const entry = this.located(kind, namespace, name)
     return entry ? (this.load(entry) as T) : undefined
   }
 
