@@ -8,6 +8,7 @@ import {fileURLToPath} from 'node:url'
 
 import {LOCAL_KUBECONFIG, liveClusterAvailable, liveTable, runLiveBench, type LiveResults, type LiveScale} from './live.js'
 import {GENERATOR_VERSION, SIZES, type BenchTargets, type SizeName, generateSnapshot, snapshotText} from './snapshot-generator.js'
+import {nodeName} from './topology.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CACHE = join(ROOT, '.bench')
@@ -203,6 +204,8 @@ async function main(): Promise<void> {
       ['svc', ['svc', service.name, '-n', service.namespace, ...common]],
       ['dns --no-probe', ['dns', '-n', dnsNamespace, '--no-probe', ...common]],
       ['path --no-probe', ['path', path.from, path.to, '--no-probe', ...common]],
+      ['node (all nodes)', ['node', ...common]],
+      ['node (one node)', ['node', nodeName(Math.floor(SIZES[size].nodes / 2), SIZES[size]), ...common]],
       ['scan -A', ['scan', '-A', ...common]],
     ]
     for (const [label, args] of commands) {

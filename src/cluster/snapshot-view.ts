@@ -81,8 +81,12 @@ export class SnapshotClusterView implements ClusterView {
 
   static fromFiles(paths: string[], options: SnapshotReadOptions = {}): SnapshotClusterView {
     const captured = new Set<string>()
-    const segments = readSnapshotSegments([...new Set(paths)], {...options, captured})
-    const view = new SnapshotClusterView([], [...new Set(paths)].join(','), [], segments)
+    const files = [...new Set(paths)]
+    const segments = readSnapshotSegments(files, {...options, captured})
+    const view = new SnapshotClusterView([], files.join(','), [], segments)
+    // One file netdiag wrote holds each object once (its writer checks); several may disagree about one, which
+    // is an error whichever namespace it is in: their objects are all located now, as any file's are.
+    if (files.length > 1) for (const segment of segments) view.admit(segment)
     for (const scope of captured) view.captured.add(scope)
     return view
   }

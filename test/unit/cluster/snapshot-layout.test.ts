@@ -97,6 +97,17 @@ describe('snapshot line layout', () => {
     assert.notEqual(eager.lacks('Pod', 'empty-namespace'), undefined)
   })
 
+  it('two claimed files that disagree about an object are an error naming both, whatever namespace a run reads', () => {
+    const a = file('capture-a.json', write([pod('a', 'team-000'), pod('b', 'team-111')]))
+    const b = file('capture-b.json', write([pod('a', 'team-000', {metadata: {name: 'a', namespace: 'team-000', labels: {app: 'other'}}}), pod('b', 'team-111')]))
+    assert.throws(
+      () => SnapshotClusterView.fromFiles([a, b]),
+      (error: unknown) => error instanceof NetdiagError && error.kind === 'bad-input' && /Pod team-000\/a appears in .*capture-a.json and in .*capture-b.json with different content/.test(error.message),
+    )
+    // The same capture twice is one capture.
+    assert.equal(SnapshotClusterView.fromFiles([a, file('capture-a-copy.json', write([pod('a', 'team-000'), pod('b', 'team-111')]))]).damage(), undefined)
+  })
+
   describe('a claimed file that was changed afterwards is scanned whole, so it is read as it now is', () => {
     const items = [pod('a', 'team-000'), pod('b', 'team-000'), pod('c', 'team-111'), {apiVersion: 'v1', kind: 'Node', metadata: {name: 'n1'}}]
     const text = write(items)
