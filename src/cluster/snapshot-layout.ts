@@ -23,7 +23,7 @@ import {createHash} from 'node:crypto'
 import {readSync} from 'node:fs'
 import {isDeepStrictEqual} from 'node:util'
 
-import {ImpossibleObject, type IndexedItem, indexListDocuments} from './snapshot-index.js'
+import {ImpossibleObject, type IndexedItem, indexListDocuments, MAX_NAME_BYTES} from './snapshot-index.js'
 import {nameKey} from './snapshot-identity.js'
 
 export const LAYOUT_ANNOTATION = 'netdiag.io/layout'
@@ -38,8 +38,6 @@ const COMMA = 0x2c
 const NEWLINE = 0x0a
 const OPEN_OBJECT = 0x7b
 const CLOSE_OBJECT = 0x7d
-/** As in snapshot-index.ts: a longer name is refused there, with its reason. */
-const MAX_NAME_BYTES = 253 * 4
 
 const HEAD = Buffer.from('{"apiVersion":"v1","kind":"List","metadata":')
 const ITEMS_OPEN = ',"items":[\n'
@@ -294,7 +292,7 @@ class LineReader {
   private name(recent?: Recent): string | undefined {
     const from = this.at
     const value = this.string(recent)
-    return value !== undefined && this.at - from <= MAX_NAME_BYTES + 2 ? value : undefined
+    return value !== undefined && this.at - from <= MAX_NAME_BYTES ? value : undefined
   }
 
   private string(recent?: Recent): string | undefined {

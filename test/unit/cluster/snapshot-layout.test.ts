@@ -59,6 +59,7 @@ describe('snapshot line layout', () => {
     ['an item without a name', [{apiVersion: 'v1', kind: 'Pod', metadata: {namespace: 'shop'}}], false],
     ['an item that is not an object', [pod('a'), 'text'], false],
     ['an empty namespace', [pod('a', '')], false],
+    ['a name longer than any Kubernetes name (the full scan refuses the file)', [pod('x'.repeat(1100))], false],
   ]
   for (const [what, items, claims] of tricky) {
     it(`${claims ? 'claims and reads identically' : 'makes no claim'}: ${what}`, () => {
