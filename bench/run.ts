@@ -1,13 +1,14 @@
 // `npm run bench`: wall time and peak RSS of the built CLI on generated snapshots, medians of several runs.
 // Timings are printed and written to .bench/results.json; they are never assertions.
 import {spawnSync} from 'node:child_process'
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {LOCAL_KUBECONFIG, liveClusterAvailable, liveTable, runLiveBench, type LiveResults, type LiveScale} from './live.js'
-import {GENERATOR_VERSION, SIZES, type BenchTargets, type SizeName, generateSnapshot, snapshotChunks} from './snapshot-generator.js'
+import {GENERATOR_VERSION, SIZES, type BenchTargets, type SizeName, generateSnapshot, snapshotText} from './snapshot-generator.js'
+import {nodeName} from './topology.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CACHE = join(ROOT, '.bench')
@@ -99,17 +100,7 @@ function snapshotFor(size: SizeName, seed: number): {path: string; targets: Benc
   if (!existsSync(path) || !existsSync(meta)) {
     const started = performance.now()
     const {items, targets} = generateSnapshot(SIZES[size], seed)
-    const fd = openSync(`${path}.tmp`, 'w')
-    let buffer = ''
-    for (const chunk of snapshotChunks(items)) {
-      buffer += chunk
-      if (buffer.length > 1 << 20) {
-        writeSync(fd, buffer)
-        buffer = ''
-      }
-    }
-    writeSync(fd, buffer)
-    closeSync(fd)
+    writeFileSync(`${path}.tmp`, snapshotText(items))
     renameSync(`${path}.tmp`, path)
     writeFileSync(meta, JSON.stringify({targets, objects: items.length}))
     log(`generated ${size} snapshot (${items.length} objects) in ${((performance.now() - started) / 1000).toFixed(1)} s: ${path}`)
@@ -213,6 +204,8 @@ async function main(): Promise<void> {
       ['svc', ['svc', service.name, '-n', service.namespace, ...common]],
       ['dns --no-probe', ['dns', '-n', dnsNamespace, '--no-probe', ...common]],
       ['path --no-probe', ['path', path.from, path.to, '--no-probe', ...common]],
+      ['node (all nodes)', ['node', ...common]],
+      ['node (one node)', ['node', nodeName(Math.floor(SIZES[size].nodes / 2), SIZES[size]), ...common]],
       ['scan -A', ['scan', '-A', ...common]],
     ]
     for (const [label, args] of commands) {

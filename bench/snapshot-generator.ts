@@ -3,6 +3,7 @@
 // this file only decides how many, with which names, labels, addresses and policies.
 import {readFileSync} from 'node:fs'
 
+import {formatSnapshotList} from '../src/cluster/snapshot-layout.js'
 import {kubeProxyConfigMap} from '../test/helpers/path-fixtures.js'
 import {endpointSlice, kubeProxyDaemonSet, namespace, pod, service} from '../test/helpers/svc-fixtures.js'
 import {agentPod, calicoDaemonSet, clusterNode, deployment} from './cluster-objects.js'
@@ -30,7 +31,7 @@ export const SIZES = {
 export type SizeName = keyof typeof SIZES
 
 /** Bump when the output changes, so cached files under .bench/ are regenerated. */
-export const GENERATOR_VERSION = 1
+export const GENERATOR_VERSION = 2
 
 const REPLICAS = [3, 7, 5, 4, 6]
 const KUBE_VERSION = 'v1.32.2'
@@ -253,13 +254,7 @@ export function generateSnapshot(scale: SnapshotScale, seed: number): {items: Js
   return {items: Object.values(byKind).flat(), targets}
 }
 
-/** What `kubectl netdiag snapshot` writes: one compact List (kubectl's indented -o json is ~2.5x larger). */
-export function* snapshotChunks(items: Json[]): Generator<string> {
-  yield '{"apiVersion":"v1","kind":"List","items":['
-  for (let i = 0; i < items.length; i++) yield (i > 0 ? ',' : '') + JSON.stringify(items[i])
-  yield '],"metadata":{"resourceVersion":""}}\n'
-}
-
+/** What `kubectl netdiag snapshot` writes: one compact List, one item per line, in the layout it marks (snapshot-layout.ts). */
 export function snapshotText(items: Json[]): string {
-  return [...snapshotChunks(items)].join('')
+  return formatSnapshotList({metadata: {resourceVersion: ''}, items})
 }

@@ -1,7 +1,8 @@
-import {closeSync, readFileSync, readSync, statSync} from 'node:fs'
+import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 
 import {badInput} from '../errors.js'
 import {ImpossibleObject, type IndexedItem, indexListDocuments, MAX_JSON_DEPTH, nestsTooDeep} from './snapshot-index.js'
+import {indexLayoutFile, indexLineLayout, type LayoutGroup, readAt, readLayoutGroup} from './snapshot-layout.js'
 import {SNAPSHOT_KINDS, type SnapshotKind} from './types.js'
 
 export interface SnapshotObject {
@@ -61,17 +62,46 @@ export function readSnapshotFiles(paths: string[], options: SnapshotReadOptions 
 
 /** Like readSnapshotFiles, but List items are only located, and parsed on demand. */
 export function readSnapshotEntries(paths: string[], options: SnapshotReadOptions = {}): SnapshotEntry[] {
+  return readSnapshotSegments(paths, options).flatMap((segment) => segment.entries())
+}
+
+/**
+ * Consecutive objects of one kind and namespace of a snapshot, in file order. A segment of a file in the layout
+ * `kubectl netdiag snapshot` writes (snapshot-layout.ts) is located by the file's own directory and only read
+ * when its entries are first asked for; other files are scanned whole up front.
+ */
+export interface SnapshotSegment {
+  readonly kind: SnapshotKind
+  readonly namespace?: string
+  /** Not read yet: entries() reads it when first called (others were read with their file). */
+  readonly deferred?: boolean
+  /** Throws bad input (exit 2) if the lines are not what the file's directory says. */
+  entries(): SnapshotEntry[]
+}
+
+export function readSnapshotSegments(paths: string[], options: SnapshotReadOptions = {}): SnapshotSegment[] {
   const maxBytes = options.maxBytes ?? DEFAULT_SNAPSHOT_MAX_BYTES
   return paths.flatMap((path) => {
     const name = path === '-' ? 'stdin' : path
-    const bytes = readSnapshotBytes(path, maxBytes)
+    const onListMetadata = (metadata: unknown) => {
+      const captured = (metadata as {annotations?: Record<string, unknown>} | null)?.annotations?.[CAPTURED_ANNOTATION]
+      if (typeof captured === 'string') for (const scope of captured.split(',')) if (scope) options.captured?.add(scope.trim())
+    }
+    // The layout `kubectl netdiag snapshot` writes proves itself without a full scan, and a file in it is not
+    // even kept in memory: its groups are read when asked for. Anything else is read whole and scanned.
+    if (path !== '-') {
+      const size = statSnapshot(path, maxBytes)
+      const file = new LayoutFile(path)
+      const groups = file.index(size, onListMetadata)
+      if (groups) return groups.filter((group) => KNOWN.has(group.kind)).map((group) => new LayoutSegment(file, group, name))
+    }
+    const bytes = path === '-' ? readStdin(maxBytes) : readSnapshotFile(path)
     refuseYaml(bytes, name)
+    const groups = indexLineLayout(bytes, onListMetadata)
+    if (groups) return groups.filter((group) => KNOWN.has(group.kind)).map((group) => new LayoutSegment(bytes, group, name))
     let items: IndexedItem[] | undefined
     try {
-      items = indexListDocuments(bytes, (metadata) => {
-        const captured = (metadata as {annotations?: Record<string, unknown>} | null)?.annotations?.[CAPTURED_ANNOTATION]
-        if (typeof captured === 'string') for (const scope of captured.split(',')) if (scope) options.captured?.add(scope.trim())
-      })
+      items = indexListDocuments(bytes, onListMetadata)
     } catch (error) {
       if (error instanceof ImpossibleObject) throw badInput(`snapshot ${name} ${error.message}: it is not a Kubernetes List; ${HOW_TO_MAKE}`)
       throw error
@@ -81,23 +111,97 @@ export function readSnapshotEntries(paths: string[], options: SnapshotReadOption
       if (nestsTooDeep(bytes)) throw badInput(`snapshot ${name} nests deeper than ${MAX_JSON_DEPTH} levels: it is not a Kubernetes List; ${HOW_TO_MAKE}`)
       if (bytes.length > STRICT_PARSE_LIMIT) throw badInput(`snapshot ${name} is not a well-formed Kubernetes List (truncated, or not JSON); ${HOW_TO_MAKE}`)
       // Anything but well-formed Lists is parsed strictly, which also words the error.
-      return parseSnapshot(bytes.toString('utf8'), name).map((object) => ({...parsedEntry(object), source: name}))
+      return segmentsOf(parseSnapshot(bytes.toString('utf8'), name).map((object) => ({...parsedEntry(object), source: name})))
     }
-    const huge = items.find((item) => item.end - item.start > MAX_OBJECT_BYTES)
-    if (huge) {
-      throw badInput(`snapshot ${name}: ${huge.kind ?? 'object'} ${huge.namespace ? `${huge.namespace}/` : ''}${huge.name} is ${formatBytes(huge.end - huge.start)}, larger than any Kubernetes object can be (etcd's limit is 1.5 MiB)`)
+    const entries: SnapshotEntry[] = []
+    for (const item of items) {
+      if (item.end - item.start > MAX_OBJECT_BYTES) throw tooLargeObject(name, item)
+      // Secrets are never read, even if someone put them in the file; unknown kinds are ignored.
+      if (KNOWN.has(item.kind)) entries.push(new LazyEntry(bytes, item, name))
     }
-    // Secrets are never read, even if someone put them in the file; unknown kinds are ignored.
-    return items.filter((item) => KNOWN.has(item.kind)).map((item) => new LazyEntry(bytes, item, name))
+    return segmentsOf(entries)
   })
 }
 
-/** The bytes of a snapshot: a regular file, or stdin for `-`; devices, FIFOs, directories and oversized files refused. */
-function readSnapshotBytes(path: string, maxBytes: number): Buffer {
-  if (path === '-') {
-    if (process.stdin.isTTY) throw badInput(`--snapshot - reads the snapshot from stdin, but stdin is a terminal: pipe it in (kubectl netdiag snapshot | kubectl netdiag dns --snapshot -)`)
-    return readLimited(0, 'stdin', maxBytes)
+function tooLargeObject(name: string, item: IndexedItem): Error {
+  return badInput(`snapshot ${name}: ${item.kind ?? 'object'} ${item.namespace ? `${item.namespace}/` : ''}${item.name} is ${formatBytes(item.end - item.start)}, larger than any Kubernetes object can be (etcd's limit is 1.5 MiB)`)
+}
+
+/** Entries already found, cut into runs of one kind and namespace. */
+export function segmentsOf(entries: SnapshotEntry[]): SnapshotSegment[] {
+  const segments: SnapshotSegment[] = []
+  let run: SnapshotEntry[] = []
+  for (const entry of entries) {
+    const first = run[0]
+    if (first && (first.kind !== entry.kind || (first.namespace || undefined) !== (entry.namespace || undefined))) {
+      segments.push(foundSegment(run))
+      run = []
+    }
+    run.push(entry)
   }
+  if (run.length > 0) segments.push(foundSegment(run))
+  return segments
+}
+
+function foundSegment(entries: SnapshotEntry[]): SnapshotSegment {
+  return {kind: entries[0]!.kind, ...(entries[0]!.namespace ? {namespace: entries[0]!.namespace} : {}), entries: () => entries}
+}
+
+/** A snapshot file in the marked layout, opened to read a group and closed again (its groups are few and large). */
+class LayoutFile {
+  constructor(private readonly path: string) {}
+
+  index(size: number, onListMetadata: (metadata: unknown) => void): LayoutGroup[] | undefined {
+    return this.withFd((fd) => indexLayoutFile(fd, size, onListMetadata))
+  }
+
+  read(group: LayoutGroup): Buffer {
+    return this.withFd((fd) => readAt(fd, group.start, group.end))
+  }
+
+  private withFd<T>(use: (fd: number) => T): T {
+    let fd: number
+    try {
+      fd = openSync(this.path, 'r')
+    } catch (error) {
+      throw cannotRead(this.path, error)
+    }
+    try {
+      return use(fd)
+    } finally {
+      closeSync(fd)
+    }
+  }
+}
+
+class LayoutSegment implements SnapshotSegment {
+  readonly kind: SnapshotKind
+  readonly namespace?: string
+  readonly deferred = true
+  private read?: SnapshotEntry[]
+
+  constructor(
+    /** The whole file in memory, or the file to read the group from. */
+    private readonly from: Buffer | LayoutFile,
+    private readonly group: LayoutGroup,
+    private readonly source: string,
+  ) {
+    this.kind = group.kind as SnapshotKind
+    if (group.namespace !== undefined) this.namespace = group.namespace
+  }
+
+  entries(): SnapshotEntry[] {
+    if (this.read) return this.read
+    const [bytes, offset] = Buffer.isBuffer(this.from) ? [this.from, 0] : [this.from.read(this.group), this.group.start]
+    const items = readLayoutGroup(bytes, this.group, offset)
+    // The file hashed to its claim when it was opened: these lines can only differ if it changed since.
+    if (!items) throw badInput(`snapshot ${this.source} changed while it was read (the ${this.kind} lines${this.namespace ? ` of namespace ${this.namespace}` : ''} are not what its directory says): read a file that is not being written`)
+    return (this.read = items.map((item) => new LazyEntry(bytes, item, this.source)))
+  }
+}
+
+/** Checks that `path` is a regular file a snapshot can be, and not over the limit; its size. */
+function statSnapshot(path: string, maxBytes: number): number {
   let stat
   try {
     stat = statSync(path)
@@ -110,12 +214,25 @@ function readSnapshotBytes(path: string, maxBytes: number): Buffer {
   if (stat.isCharacterDevice() || stat.isBlockDevice()) throw badInput(`snapshot ${path} is a device, not a snapshot file; ${HOW_TO_MAKE}`)
   if (stat.isSocket()) throw badInput(`snapshot ${path} is a socket, not a snapshot file; ${HOW_TO_MAKE}`)
   if (stat.size > maxBytes) throw tooLarge(path, stat.size, maxBytes)
+  return stat.size
+}
+
+function readStdin(maxBytes: number): Buffer {
+  if (process.stdin.isTTY) throw badInput(`--snapshot - reads the snapshot from stdin, but stdin is a terminal: pipe it in (kubectl netdiag snapshot | kubectl netdiag dns --snapshot -)`)
+  return readLimited(0, 'stdin', maxBytes)
+}
+
+function readSnapshotFile(path: string): Buffer {
   try {
     return readFileSync(path)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw badInput(`cannot read snapshot ${path}: ${code === 'EACCES' ? 'permission denied' : code}; ${HOW_TO_MAKE}`)
+    throw cannotRead(path, error)
   }
+}
+
+function cannotRead(path: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code
+  return badInput(`cannot read snapshot ${path}: ${code === 'EACCES' ? 'permission denied' : code}; ${HOW_TO_MAKE}`)
 }
 
 /** Reads a stream file descriptor to its end, refusing more than `maxBytes` (stdin has no size to check first). */
@@ -183,27 +300,41 @@ export function parsedEntry(object: SnapshotObject): SnapshotEntry {
 }
 
 class LazyEntry implements SnapshotEntry {
-  readonly kind: SnapshotKind
-  readonly apiVersion?: string
-  readonly namespace?: string
-  readonly name: string
-  readonly uid?: string
-  readonly nodeName?: string
-  readonly phase?: string
   private parsed?: SnapshotObject
 
   constructor(
     private readonly bytes: Buffer,
     private readonly item: IndexedItem,
     private readonly path: string,
-  ) {
-    this.kind = item.kind as SnapshotKind
-    if (item.apiVersion !== undefined) this.apiVersion = item.apiVersion
-    this.namespace = item.namespace
-    this.name = item.name
-    this.uid = item.uid
-    if (item.nodeName !== undefined) this.nodeName = item.nodeName
-    if (item.phase !== undefined) this.phase = item.phase
+  ) {}
+
+  // Read through to the index's item: a large snapshot holds a hundred thousand of these.
+  get kind(): SnapshotKind {
+    return this.item.kind as SnapshotKind
+  }
+
+  get apiVersion(): string | undefined {
+    return this.item.apiVersion
+  }
+
+  get namespace(): string | undefined {
+    return this.item.namespace
+  }
+
+  get name(): string {
+    return this.item.name
+  }
+
+  get uid(): string | undefined {
+    return this.item.uid
+  }
+
+  get nodeName(): string | undefined {
+    return this.item.nodeName
+  }
+
+  get phase(): string | undefined {
+    return this.item.phase
   }
 
   get source(): string {

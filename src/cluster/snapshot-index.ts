@@ -41,7 +41,7 @@ export class ImpossibleObject extends Error {}
 /** k8s.io/apimachinery/pkg/util/json (and sigs.k8s.io/json) refuse deeper documents; so do we, before parsing. */
 export const MAX_JSON_DEPTH = 10_000
 /** metadata.name is at most 253 characters (a DNS subdomain), a namespace 63; anything longer is not decoded. */
-const MAX_NAME_BYTES = 253 * 4
+export const MAX_NAME_BYTES = 253 * 4
 
 /**
  * The items of the List documents in `bytes` (one, or several concatenated), in file order. Undefined when the

@@ -2,8 +2,9 @@ import {matchesSelector, parseLabelSelector} from '../analysis/labels.js'
 import {badInput, OfflineError} from '../errors.js'
 import {isDeepStrictEqual} from 'node:util'
 
+import {apiGroupOf, BUILTIN_GROUP, nameKey} from './snapshot-identity.js'
 import {validateSnapshotObject} from './snapshot-validate.js'
-import {parsedEntry, type SnapshotEntry, type SnapshotObject, type SnapshotReadOptions, readSnapshotEntries} from './snapshot-file.js'
+import {parsedEntry, readSnapshotSegments, segmentsOf, type SnapshotEntry, type SnapshotObject, type SnapshotReadOptions, type SnapshotSegment} from './snapshot-file.js'
 import type {
   ClusterInfo,
   ConfigMap,
@@ -33,15 +34,26 @@ import type {ClusterView, DataGap} from './view.js'
 
 const ALL = '*'
 
+/** One kind's segments in file order, by namespace, and the lists made of them once asked for. */
+class KindIndex {
+  readonly segments: SnapshotSegment[] = []
+  readonly byNamespace = new Map<string, SnapshotSegment[]>()
+  /** namespace (or ALL) -> entries */
+  readonly lists = new Map<string, SnapshotEntry[]>()
+}
+
 /**
- * The same read-only view over a snapshot file: no kubeconfig, no network. Objects are indexed by kind, namespace
- * and name up front and parsed when a list or get first reaches them, so a run pays for the namespaces it reads.
+ * The same read-only view over a snapshot file: no kubeconfig, no network. Objects are indexed by kind and
+ * namespace up front (for a file in the layout `kubectl netdiag snapshot` writes, from the file's directory alone),
+ * located by name when a list or get first reaches their kind and namespace, and parsed when it needs them, so
+ * a run pays for the namespaces it reads.
  */
 export class SnapshotClusterView implements ClusterView {
   readonly source = 'snapshot' as const
-  /** kind -> namespace (or ALL) -> entries */
-  private readonly byNamespace = new Map<SnapshotKind, Map<string, SnapshotEntry[]>>()
+  private readonly byKind = new Map<SnapshotKind, KindIndex>()
+  /** Every admitted entry by identity (nameKey); a segment is admitted when its kind and namespace are first read. */
   private readonly byName = new Map<string, SnapshotEntry>()
+  private readonly admitted = new Map<SnapshotSegment, SnapshotEntry[]>()
   private malformed?: Error
   private readonly validated = new WeakSet<SnapshotObject>()
   /** What the capture listed whole: `Kind` or `Kind/namespace` (CAPTURED_ANNOTATION). */
@@ -51,15 +63,30 @@ export class SnapshotClusterView implements ClusterView {
     objects: SnapshotObject[],
     private readonly label = 'snapshot',
     entries: SnapshotEntry[] = [],
+    segments: SnapshotSegment[] = [],
   ) {
-    for (const object of objects) this.add(parsedEntry(object))
-    for (const entry of entries) this.add(entry)
+    for (const segment of [...segmentsOf(objects.map(parsedEntry)), ...segmentsOf(entries), ...segments]) {
+      let index = this.byKind.get(segment.kind)
+      if (!index) this.byKind.set(segment.kind, (index = new KindIndex()))
+      index.segments.push(segment)
+      if (segment.namespace) {
+        const same = index.byNamespace.get(segment.namespace)
+        if (same) same.push(segment)
+        else index.byNamespace.set(segment.namespace, [segment])
+      }
+      // Objects already found are checked for conflicting copies now, as the whole file was read.
+      if (!segment.deferred) this.admit(segment)
+    }
   }
 
   static fromFiles(paths: string[], options: SnapshotReadOptions = {}): SnapshotClusterView {
     const captured = new Set<string>()
-    const entries = readSnapshotEntries([...new Set(paths)], {...options, captured})
-    const view = new SnapshotClusterView([], [...new Set(paths)].join(','), entries)
+    const files = [...new Set(paths)]
+    const segments = readSnapshotSegments(files, {...options, captured})
+    const view = new SnapshotClusterView([], files.join(','), [], segments)
+    // One file netdiag wrote holds each object once (its writer checks); several may disagree about one, which
+    // is an error whichever namespace it is in: their objects are all located now, as any file's are.
+    if (files.length > 1) for (const segment of segments) view.admit(segment)
     for (const scope of captured) view.captured.add(scope)
     return view
   }
@@ -70,12 +97,12 @@ export class SnapshotClusterView implements ClusterView {
   }
 
   lacks(kind: SnapshotKind, namespace?: string): DataGap | undefined {
-    const index = this.byNamespace.get(kind)
-    if (namespace ? index?.has(namespace) : (index?.get(ALL)?.length ?? 0) > 0) return undefined
+    const index = this.byKind.get(kind)
+    if (namespace ? index?.byNamespace.has(namespace) : (index?.segments.length ?? 0) > 0) return undefined
     if (this.captured.has(kind) || (namespace && this.captured.has(`${kind}/${namespace}`))) return undefined
     // An empty namespace of an all-namespaces capture holds none of a kind legitimately: the kind is there in
     // other namespaces (two at least, so `kubectl get pods -n shop` does not count) and the Namespace object too.
-    if (namespace && index && index.size > 2 && this.byName.has(nameKey('Namespace', undefined, namespace))) return undefined
+    if (namespace && index && index.byNamespace.size >= 2 && this.located('Namespace', undefined, namespace)) return undefined
     return namespace
       ? {missing: `the snapshot holds no ${kind} in namespace ${namespace}`, settle: `a snapshot that includes namespace ${namespace} (kubectl netdiag snapshot captures every namespace), or a live run`}
       : {missing: `the snapshot holds no ${kind}`, settle: `a snapshot with the ${kind} objects (kubectl netdiag snapshot captures them), or a live run`}
@@ -84,9 +111,9 @@ export class SnapshotClusterView implements ClusterView {
   /** Every namespace the snapshot holds anything of, sorted: what a hint names instead of a kubectl command. */
   namespaces(): string[] {
     const names = new Set<string>()
-    for (const [kind, index] of this.byNamespace) {
-      if (kind === 'Namespace') for (const entry of index.get(ALL) ?? []) names.add(entry.name)
-      else for (const bucket of index.keys()) if (bucket !== ALL) names.add(bucket)
+    for (const [kind, index] of this.byKind) {
+      if (kind === 'Namespace') for (const entry of this.entries(kind, undefined)) names.add(entry.name)
+      else for (const namespace of index.byNamespace.keys()) names.add(namespace)
     }
     return [...names].sort()
   }
@@ -109,7 +136,7 @@ export class SnapshotClusterView implements ClusterView {
     const namespace = this.get<Namespace>('Namespace', undefined, name)
     if (namespace) return namespace
     // `kubectl get pods -A` without namespaces still tells us the namespace exists.
-    const seen = [...this.byNamespace.values()].some((index) => index.has(name))
+    const seen = [...this.byKind.values()].some((index) => index.byNamespace.has(name))
     return seen ? ({apiVersion: 'v1', kind: 'Namespace', metadata: {name, labels: {'kubernetes.io/metadata.name': name}}} as Namespace) : undefined
   }
 
@@ -149,7 +176,7 @@ export class SnapshotClusterView implements ClusterView {
     // Namespaced kinds count as served when the kind is present at all: listPolicyObjects then parses and
     // filters by group only the namespaces asked for (every NetworkPolicy of a large snapshot is not parsed).
     return candidates.filter((r) =>
-      r.namespaced ? this.byNamespace.has(r.kind as SnapshotKind) : this.list<PolicyObject>(r.kind as SnapshotKind, undefined).some((o) => apiGroupOf(o.apiVersion, '') === r.group),
+      r.namespaced ? this.byKind.has(r.kind as SnapshotKind) : this.list<PolicyObject>(r.kind as SnapshotKind, undefined).some((o) => apiGroupOf(o.apiVersion, '') === r.group),
     )
   }
 
@@ -238,30 +265,52 @@ export class SnapshotClusterView implements ClusterView {
    * NetworkPolicy and a Kubernetes one of the same name are two). The same object with
    * different content in two places is an error naming both: which one is true cannot be known.
    */
-  private add(entry: SnapshotEntry): void {
+  private add(entry: SnapshotEntry): boolean {
     const key = nameKey(entry.kind, entry.namespace, entry.name, entry.apiVersion)
     const seen = this.byName.get(key)
     if (seen) {
-      if (sameObject(seen, entry)) return
+      if (sameObject(seen, entry)) return false
       const where = seen.source === entry.source ? `twice in ${entry.source}` : `in ${seen.source ?? 'the snapshot'} and in ${entry.source ?? 'the snapshot'}`
       const uids = seen.uid && entry.uid && seen.uid !== entry.uid ? ` (uid ${seen.uid} and ${entry.uid}: recreated between captures?)` : ''
       throw badInput(`${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name} appears ${where} with different content${uids}: pass one capture of it`)
     }
-    let index = this.byNamespace.get(entry.kind)
-    if (!index) this.byNamespace.set(entry.kind, (index = new Map()))
-    for (const bucket of entry.namespace ? [entry.namespace, ALL] : [ALL]) {
-      const list = index.get(bucket)
-      if (list) list.push(entry)
-      else index.set(bucket, [entry])
-    }
     this.byName.set(key, entry)
+    return true
+  }
+
+  /** A segment's entries, each object once (see add); a deferred segment is read here, the first time. */
+  private admit(segment: SnapshotSegment): SnapshotEntry[] {
+    let kept = this.admitted.get(segment)
+    if (kept) return kept
+    try {
+      kept = segment.entries().filter((entry) => this.add(entry))
+    } catch (error) {
+      // Read during a check: the run must still end with exit 2.
+      if (segment.deferred) this.malformed ??= error as Error
+      throw error
+    }
+    this.admitted.set(segment, kept)
+    return kept
+  }
+
+  /** The entries of a kind in one namespace, or in all (ALL), in file order. */
+  private entries(kind: SnapshotKind, namespace: string | undefined): SnapshotEntry[] {
+    const index = this.byKind.get(kind)
+    if (!index) return []
+    const bucket = namespace ?? ALL
+    let list = index.lists.get(bucket)
+    if (list) return list
+    list = []
+    for (const segment of namespace === undefined ? index.segments : (index.byNamespace.get(namespace) ?? [])) for (const entry of this.admit(segment)) list.push(entry)
+    index.lists.set(bucket, list)
+    return list
   }
 
   /** Namespaces, nodes or a namespace's pod names the snapshot holds, sorted: what a "not found" hint names. */
   held(what: 'namespaces' | 'nodes' | {pods: string}): string[] {
     if (what === 'namespaces') return this.namespaces()
-    const entries = what === 'nodes' ? this.byNamespace.get('Node')?.get(ALL) : this.byNamespace.get('Pod')?.get(what.pods)
-    return (entries ?? []).map((e) => e.name).sort()
+    const entries = what === 'nodes' ? this.entries('Node', undefined) : this.entries('Pod', what.pods)
+    return entries.map((e) => e.name).sort()
   }
 
   private load(entry: SnapshotEntry): SnapshotObject {
@@ -278,13 +327,19 @@ export class SnapshotClusterView implements ClusterView {
     }
   }
 
+  /** The entry of that name, unparsed: locating the kind's objects of the namespace (all, for a kind without) admits them by name. */
+  private located(kind: SnapshotKind, namespace: string | undefined, name: string): SnapshotEntry | undefined {
+    this.entries(kind, namespace)
+    return this.byName.get(nameKey(kind, namespace, name))
+  }
+
   private get<T>(kind: SnapshotKind, namespace: string | undefined, name: string): T | undefined {
-    const entry = this.byName.get(nameKey(kind, namespace, name))
+    const entry = this.located(kind, namespace, name)
     return entry ? (this.load(entry) as T) : undefined
   }
 
   private list<T>(kind: SnapshotKind, namespace: string | undefined, options: ListOptions = {}): T[] {
-    let entries = this.byNamespace.get(kind)?.get(namespace ?? ALL) ?? []
+    let entries = this.entries(kind, namespace)
     const labelFilter = options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined
     const fieldFilter = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : undefined
     // metadata.name/namespace terms are answered from the index, before any object is parsed.
@@ -304,36 +359,6 @@ function sameObject(a: SnapshotEntry, b: SnapshotEntry): boolean {
   if (a.uid && b.uid && a.uid !== b.uid) return false
   if (a.raw && b.raw && a.raw() === b.raw()) return true
   return isDeepStrictEqual(a.object(), b.object())
-}
-
-/** The group of an apiVersion ("networking.k8s.io/v1" -> "networking.k8s.io"); items without one get the fallback. */
-function apiGroupOf(apiVersion: unknown, fallback: string): string {
-  if (typeof apiVersion !== 'string' || apiVersion === '') return fallback
-  return apiVersion.includes('/') ? apiVersion.split('/')[0]! : ''
-}
-
-/** The API group of the built-in kinds, for items that carry no apiVersion (and for lookups by name). */
-const BUILTIN_GROUP: Partial<Record<string, string>> = {
-  Namespace: '',
-  Node: '',
-  Pod: '',
-  Service: '',
-  ConfigMap: '',
-  EndpointSlice: 'discovery.k8s.io',
-  NetworkPolicy: 'networking.k8s.io',
-  Ingress: 'networking.k8s.io',
-  IngressClass: 'networking.k8s.io',
-  Deployment: 'apps',
-  DaemonSet: 'apps',
-}
-
-/**
- * An object's identity: API group, kind, namespace, name. An item of a CRD kind without an apiVersion has an
- * unknown group ('?'): it is keyed apart from every grouped object rather than merged with one.
- */
-function nameKey(kind: string, namespace: string | undefined, name: string, apiVersion?: string): string {
-  const group = apiVersion !== undefined ? apiGroupOf(apiVersion, '') : (BUILTIN_GROUP[kind] ?? '?')
-  return `${group}/${kind}|${namespace ?? ''}|${name}`
 }
 
 interface FieldTerm {

@@ -23,9 +23,10 @@ export default class Snapshot extends NetdiagCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Snapshot)
     const env = await this.environment({...flags, output: 'json', timeout: '30s', image: '', keep: false, quiet: false, 'no-probe': true, 'no-color': true, 'fail-on': 'fail'} as GlobalFlags)
-    const {captureSnapshot} = await import('../cluster/snapshot-capture.js')
+    const [{captureSnapshot}, {formatSnapshotList}] = await Promise.all([import('../cluster/snapshot-capture.js'), import('../cluster/snapshot-layout.js')])
     const {omitted, ...list} = await captureSnapshot(env.view)
-    await this.writeOut(JSON.stringify(list) + '\n')
+    // One item per line with a self-checking claim (snapshot-layout.ts): large snapshots are then read without a full scan.
+    await this.writeOut(formatSnapshotList(list))
     this.logToStderr(`captured ${list.items.length} objects from context ${env.connection?.context}`)
     if (omitted.length > 0) this.logToStderr(`not captured, so ingress and route checks on this snapshot say unknown for them: ${omitted.join('; ')}`)
   }

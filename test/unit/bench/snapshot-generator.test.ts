@@ -22,7 +22,7 @@ describe('bench snapshot generator', () => {
   it('writes one List the snapshot reader accepts, with every kind the analysis reads', () => {
     const {items} = generateSnapshot(SIZES.tiny, 1)
     const text = snapshotText(items)
-    assert.match(text, /^\{"apiVersion":"v1","kind":"List","items":\[/)
+    assert.match(text, /^\{"apiVersion":"v1","kind":"List","metadata":\{"resourceVersion":"","annotations":\{"netdiag.io\/layout":"lines\/v1 items=\d+ sha256=[0-9a-f]{64}","netdiag.io\/layout-groups":"\[.*\]"\}\},"items":\[\n/)
     const objects = parseSnapshot(text)
     assert.equal(objects.length, items.length)
     assert.deepEqual([...new Set(objects.map((o) => o.kind))], ['Namespace', 'Node', 'Pod', 'Service', 'EndpointSlice', 'NetworkPolicy', 'Deployment', 'DaemonSet', 'ConfigMap'])
