@@ -2,14 +2,7 @@
 // and a GB of heap; finding where each item starts and ends, and its kind/namespace/name, is one byte scan. Items
 // are then parsed when a list or get first needs them.
 
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const COLON = 0x3a
-const COMMA = 0x2c
-const OPEN_OBJECT = 0x7b
-const CLOSE_OBJECT = 0x7d
-const OPEN_ARRAY = 0x5b
-const CLOSE_ARRAY = 0x5d
+import {BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE} from './json-bytes.js'
 
 export interface IndexedItem {
   kind: string

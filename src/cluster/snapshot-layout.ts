@@ -23,6 +23,7 @@ import {createHash} from 'node:crypto'
 import {readSync} from 'node:fs'
 import {isDeepStrictEqual} from 'node:util'
 
+import {BACKSLASH, CLOSE_OBJECT, COMMA, NEWLINE, OPEN_OBJECT, QUOTE} from './json-bytes.js'
 import {ImpossibleObject, type IndexedItem, indexListDocuments, MAX_NAME_BYTES} from './snapshot-index.js'
 import {nameKey} from './snapshot-identity.js'
 
@@ -31,13 +32,6 @@ export const LAYOUT_GROUPS_ANNOTATION = 'netdiag.io/layout-groups'
 const LAYOUT_NAME = 'lines/v1'
 const CLAIM = /^lines\/v1 items=(0|[1-9]\d{0,8}) sha256=([0-9a-f]{64})$/
 const UNHASHED = '0'.repeat(64)
-
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const COMMA = 0x2c
-const NEWLINE = 0x0a
-const OPEN_OBJECT = 0x7b
-const CLOSE_OBJECT = 0x7d
 
 const HEAD = Buffer.from('{"apiVersion":"v1","kind":"List","metadata":')
 const ITEMS_OPEN = ',"items":[\n'
