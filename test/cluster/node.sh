@@ -167,6 +167,17 @@ NODE2_VETH=netdiag-n2
 NODE2_DIR="$RUN/node2"
 NODE2_SOCK="$NODE2_DIR/containerd/containerd.sock"
 
+# pin_pod_cidrs NODE V4 V6: sets the node's spec.podCIDR(s) to the range its CNI config and host routes were
+# written for. kube-controller-manager does not allocate them (--allocate-node-cidrs=false): its range allocator
+# moves to the next /24 when a node update fails and is retried, which on a busy machine left node 2 with
+# 10.244.2.0/24 while its bridge conflist handed out 10.244.1.0/24.
+pin_pod_cidrs() {
+  local node=$1 v4=$2 v6=$3 cidrs
+  cidrs="\"$v4\""
+  if dual; then cidrs+=",\"$v6\""; fi
+  K patch node "$node" --type=merge -p "{\"spec\":{\"podCIDR\":\"$v4\",\"podCIDRs\":[$cidrs]}}" >/dev/null
+}
+
 n2() { nsenter --net="/run/netns/$NODE2_NS" "$@"; }
 
 node2_network() {
@@ -227,4 +238,5 @@ start_node2() {
     --hostname-override="$NODE2_NAME" --node-ip="$(families "$NODE2_IP" "$NODE2_IP6")" \
     --root-dir="$NODE2_DIR/kubelet" --cert-dir="$NODE2_DIR/kubelet/pki" --v=1
   wait_for node2-kubelet 90 "node registered" K get node "$NODE2_NAME"
+  pin_pod_cidrs "$NODE2_NAME" "$NODE2_POD_CIDR" "$NODE2_POD_CIDR6"
 }

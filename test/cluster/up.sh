@@ -179,8 +179,7 @@ start_proc kube-controller-manager "$KUBE" kube-controller-manager \
   --authentication-kubeconfig="$RUN/controller-manager.kubeconfig" \
   --authorization-kubeconfig="$RUN/controller-manager.kubeconfig" \
   --bind-address=127.0.0.1 --leader-elect=false \
-  --allocate-node-cidrs=true --cluster-cidr="$(families "$CLUSTER_CIDR" "$CLUSTER_CIDR6")" \
-  $(if dual; then echo --node-cidr-mask-size-ipv4=24 --node-cidr-mask-size-ipv6=64; else echo --node-cidr-mask-size=24; fi) \
+  --allocate-node-cidrs=false --cluster-cidr="$(families "$CLUSTER_CIDR" "$CLUSTER_CIDR6")" \
   --service-cluster-ip-range="$(families "$SERVICE_CIDR" "$SERVICE_CIDR6")" \
   --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
   --root-ca-file="$PKI/ca.crt" --service-account-private-key-file="$PKI/sa.key" \
@@ -245,6 +244,7 @@ start_proc kubelet "$KUBE" kubelet \
   --hostname-override="$NODE_NAME" --node-ip="$(families "$NODE_IP" "$NODE_IP6")" \
   --root-dir="$RUN/kubelet" --cert-dir="$RUN/kubelet/pki" --v=1
 wait_for kubelet 90 "node registered" K get node "$NODE_NAME"
+pin_pod_cidrs "$NODE_NAME" "$POD_CIDR" "$POD_CIDR6"
 # as kubeadm does (the kubelet may not set node-role labels itself); no taint
 K label node "$NODE_NAME" node-role.kubernetes.io/control-plane= --overwrite >/dev/null
 
