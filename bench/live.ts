@@ -64,7 +64,7 @@ export interface LiveMeasurement {
 }
 
 export interface LiveResults {
-  scale?: LiveScale & {fakeNodes: number; namespaces: number; loadSeconds: number}
+  scale?: LiveScale & {fakeNodes: number; namespaces: number; loadSeconds: number; settle: Settled; unloadedSettle: Settled}
   measurements: LiveMeasurement[]
   ratios: Record<string, number>
 }
@@ -278,6 +278,60 @@ function apiFrom(kubeconfig: string): Api {
   return {post: (path, body) => call('POST', path, body), del: (path) => call('DELETE', path)}
 }
 
+/** How long the control plane took to go quiet before a measurement, and how busy it was then. */
+export interface Settled {
+  seconds: number
+  /** The control plane's CPU in the last window, in cores. */
+  cores: number
+  timedOut: boolean
+}
+
+const CONTROL_PLANE = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']
+const CLOCK_TICKS_PER_SECOND = 100
+
+/** CPU seconds the control plane's processes (test/cluster's pid files) have used so far. */
+function controlPlaneCpuSeconds(): number {
+  let ticks = 0
+  for (const name of CONTROL_PLANE) {
+    try {
+      const pid = readFileSync(join(STATE, 'run', 'pids', `${name}.pid`), 'utf8').trim()
+      // The fields after the command name, which is in parentheses and may hold spaces: utime is the 12th, stime the 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // not running (or not this cluster): counts as idle
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND
+}
+
+const SETTLE_WINDOW_MS = 5000
+const SETTLE_CORES = 0.2
+const SETTLE_MAX_MS = 600_000
+
+/**
+ * Waits until the API server, etcd and the controllers use under SETTLE_CORES for two windows in a row. They share
+ * this machine's cores with the command measured: right after the load they are still digesting it (the
+ * EndpointSlice controller, the watch caches, etcd compaction, garbage collection), and a wall time taken then
+ * measures their backlog, not the command.
+ */
+async function settle(label: string): Promise<Settled> {
+  const started = performance.now()
+  let quiet = 0
+  let cores = 0
+  while (performance.now() - started < SETTLE_MAX_MS) {
+    const before = controlPlaneCpuSeconds()
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_WINDOW_MS))
+    cores = (controlPlaneCpuSeconds() - before) / (SETTLE_WINDOW_MS / 1000)
+    quiet = cores < SETTLE_CORES ? quiet + 1 : 0
+    if (quiet >= 2) break
+  }
+  const seconds = Math.round((performance.now() - started) / 1000)
+  const timedOut = quiet < 2
+  log(`live: ${label}: control plane ${timedOut ? 'still busy' : 'quiet'} after ${seconds} s (${cores.toFixed(2)} cores)`)
+  return {seconds, cores: Math.round(cores * 100) / 100, timedOut}
+}
+
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0
   await Promise.all(
@@ -366,11 +420,13 @@ export async function runLiveBench(options: LiveOptions): Promise<LiveResults> {
     }
     measurements.push(...(await runNetdiag(options, netdiagCommands(false), '')))
     if (options.scale) {
+      const unloadedSettle = await settle('before the unloaded runs')
       const unloaded = await runNetdiag(options, netdiagCommands(true), ' (unloaded)')
       log(`live: loading ${options.scale.services} Services, ${options.scale.pods} pods, ${options.scale.policies} NetworkPolicies`)
       try {
         const loadSeconds = await loadCluster(options.kubeconfig, options.scale)
-        scale = {...options.scale, fakeNodes: FAKE_NODES, namespaces: LOAD_NAMESPACES, loadSeconds}
+        const settled = await settle('after the load')
+        scale = {...options.scale, fakeNodes: FAKE_NODES, namespaces: LOAD_NAMESPACES, loadSeconds, settle: settled, unloadedSettle}
         const loaded = await runNetdiag(options, netdiagCommands(true), ' (loaded)')
         measurements.push(...unloaded, ...loaded)
       } finally {
@@ -414,7 +470,7 @@ export function liveTable(results: LiveResults): string {
   const ratioLines = Object.entries(results.ratios).map(([k, v]) => `  ${k}: ${v.toFixed(2)}x`)
   const s = results.scale
   const scale = s
-    ? `loaded: ${s.services} Services, ${s.pods} pods on ${s.fakeNodes} fake nodes, ${s.policies} NetworkPolicies in ${s.namespaces} namespaces (loaded in ${s.loadSeconds} s)`
+    ? `loaded: ${s.services} Services, ${s.pods} pods on ${s.fakeNodes} fake nodes, ${s.policies} NetworkPolicies in ${s.namespaces} namespaces (loaded in ${s.loadSeconds} s; measured ${s.settle.seconds} s later, the control plane at ${s.settle.cores} cores${s.settle.timedOut ? ', never quiet' : ''}; unloaded at ${s.unloadedSettle.cores})`
     : 'loaded cluster: not run (--live-scale 0)'
   return [...lines, ...causes, '', 'ratios:', ...ratioLines, scale].join('\n')
 }
