@@ -10,6 +10,7 @@ import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {lazyPunycode} from './esbuild-lazy-punycode.mjs'
+import {lazyWhatwgUrl} from './esbuild-lazy-whatwg-url.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const minify = process.env.NETDIAG_BUNDLE_MINIFY !== '0'
@@ -33,7 +34,7 @@ for (const [entry, outfile] of bundles) {
     keepNames: true,
     legalComments: 'eof',
     logLevel: 'warning',
-    plugins: [lazyPunycode],
+    plugins: [lazyPunycode, lazyWhatwgUrl],
     // ws's optional native speed-ups, and TypeScript, which oclif loads only to read a tsconfig in development.
     external: ['bufferutil', 'utf-8-validate', 'typescript', 'ts-node'],
     // The CommonJS dependencies call require(); an ES module has none of its own.

@@ -29,7 +29,11 @@ export interface Environment {
 export interface DiagnosisSpec<T> {
   command: 'dns' | 'svc' | 'path' | 'node' | 'ingress' | 'route' | 'scan'
   target: T & Record<string, unknown>
-  checks: Check<T>[]
+  /**
+   * The plan. A promise lets the debug pod start while the plan's modules load: they take longer to evaluate than
+   * a POST takes to send, and the pod's start is most of a live run.
+   */
+  checks: Check<T>[] | Promise<Check<T>[]>
   /** Where probes run; undefined when the command needs no probe source. */
   probeSource?: ProbeSourceSpec
   /** Namespace for node debug pods. */
@@ -132,42 +136,23 @@ export abstract class NetdiagCommand extends Command {
     const noProbe = flags['no-probe'] || env.view.source === 'snapshot'
     const cluster = await this.reach(env)
 
-    const [{runChecks}, {diagnose, overallStatus}, {startProgress}, {buildReport}] = await Promise.all([
-      import('./engine/engine.js'),
-      import('./engine/diagnose.js'),
-      import('./engine/progress.js'),
-      import('./report/report.js'),
-    ])
-
     let session: DebugSession | undefined
-    if (env.connection && !noProbe && (spec.probeSource || spec.checks.some((c) => c.needsProbe))) {
-      const [{DebugSession}, {detectToolsScript}] = await Promise.all([import('./cluster/debug-session.js'), import('./probes/tools.js')])
-      session = new DebugSession({
-        connection: env.connection,
-        image: flags.image,
-        startTimeoutMs: timeoutMs,
-        execTimeoutMs: Math.min(timeoutMs, 20_000),
-        keep: flags.keep,
-        command: `kubectl netdiag ${spec.command}`,
-        source: spec.probeSource ?? {mode: 'pod', namespace: env.namespace},
-        nodeNamespace: spec.nodeNamespace ?? env.namespace,
-        log: (line) => this.logToStderr(terminalSafe(line)),
-        startupScript: detectToolsScript(),
-      })
-      // The debug pod's start is most of a live run: begin it now, beside the access review and the API checks.
-      // Only a pod of our own (never an ephemeral container, which cannot be taken out of the user's pod again).
-      const early = typeof spec.startSourceEarly === 'function' ? await spec.startSourceEarly() : spec.startSourceEarly
-      if (early && (spec.probeSource?.mode ?? 'pod') === 'pod') session.source().catch(() => {})
-    }
-    const {checks, denied} = await this.preflight(env, spec)
-
-    const progress = await startProgress(flags.output === 'table' && interactiveStderr(), checks.length)
+    let progress: {stop(): void} | undefined
     const trouble = new CheckTrouble()
     let outcomes: CheckOutcome[]
+    let checks: Check<T>[]
+    // From the debug pod's creation on, every exit path deletes it: an error before the checks run included.
     try {
-      outcomes = await runChecks(trouble.guard(checks), {view: env.view, probes: session, target: spec.target, options: {noProbe, timeoutMs, timings: flags.timings}, denied}, progress)
+      session = await this.startSession(env, spec, noProbe, timeoutMs)
+      const loaded = await Promise.all([spec.checks, import('./engine/engine.js'), import('./engine/progress.js')])
+      const {runChecks} = loaded[1]
+      const reviewed = await this.preflight<T>(env, loaded[0], spec.target)
+      checks = reviewed.checks
+      const hooks = await loaded[2].startProgress(flags.output === 'table' && interactiveStderr(), checks.length)
+      progress = hooks
+      outcomes = await runChecks(trouble.guard(checks), {view: env.view, probes: session, target: spec.target, options: {noProbe, timeoutMs, timings: flags.timings}, denied: reviewed.denied}, hooks)
     } finally {
-      progress.stop()
+      progress?.stop()
       await session?.close()
       await exitIfSignalled()
     }
@@ -175,6 +160,7 @@ export abstract class NetdiagCommand extends Command {
     const damage = env.view.damage?.() ?? trouble.badInput
     if (damage) throw damage
 
+    const [{diagnose, overallStatus}, {buildReport}] = await Promise.all([import('./engine/diagnose.js'), import('./report/report.js')])
     const source = outcomes.map((o) => o.details?.probeSource).find((s): s is string => typeof s === 'string')
     const report = buildReport({
       command: spec.command,
@@ -198,17 +184,43 @@ export abstract class NetdiagCommand extends Command {
     if (exit !== ExitCode.ok) this.exit(exit)
   }
 
+  /** The run's debug session, when it will probe; its pod already starting when the plan asks for it early. */
+  private async startSession<T>(env: Environment, spec: DiagnosisSpec<T>, noProbe: boolean, timeoutMs: number): Promise<DebugSession | undefined> {
+    const {flags} = env
+    let session: DebugSession | undefined
+    if (env.connection && !noProbe && (spec.probeSource || (await spec.checks).some((c) => c.needsProbe))) {
+      const [{DebugSession}, {detectToolsScript}] = await Promise.all([import('./cluster/debug-session.js'), import('./probes/tools.js')])
+      session = new DebugSession({
+        connection: env.connection,
+        image: flags.image,
+        startTimeoutMs: timeoutMs,
+        execTimeoutMs: Math.min(timeoutMs, 20_000),
+        keep: flags.keep,
+        command: `kubectl netdiag ${spec.command}`,
+        source: spec.probeSource ?? {mode: 'pod', namespace: env.namespace},
+        nodeNamespace: spec.nodeNamespace ?? env.namespace,
+        log: (line) => this.logToStderr(terminalSafe(line)),
+        startupScript: detectToolsScript(),
+      })
+      // The debug pod's start is most of a live run: begin it now, beside the access review and the API checks.
+      // Only a pod of our own (never an ephemeral container, which cannot be taken out of the user's pod again).
+      const early = typeof spec.startSourceEarly === 'function' ? await spec.startSourceEarly() : spec.startSourceEarly
+      if (early && (spec.probeSource?.mode ?? 'pod') === 'pod') session.source().catch(() => {})
+    }
+    return session
+  }
+
   /** Writes to stdout and waits until it is flushed: a pipe takes 64 KiB at a time, and exit would drop the rest. */
   protected async writeOut(text: string): Promise<void> {
     await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())))
   }
 
-  private async preflight<T>(env: Environment, spec: DiagnosisSpec<T>): Promise<{checks: Check<T>[]; denied: Map<string, string>}> {
+  private async preflight<T>(env: Environment, plan: Check<T>[], target: T): Promise<{checks: Check<T>[]; denied: Map<string, string>}> {
     const denied = new Map<string, string>()
-    if (!env.connection) return {checks: spec.checks, denied}
+    if (!env.connection) return {checks: plan, denied}
     const noProbe = env.flags['no-probe']
-    const wanted = spec.checks.filter((c) => !(noProbe && c.needsProbe))
-    const requirements = new Map<string, AccessRequirement[]>(wanted.map((c) => [c.id, c.requires?.(spec.target as T) ?? []]))
+    const wanted = plan.filter((c) => !(noProbe && c.needsProbe))
+    const requirements = new Map<string, AccessRequirement[]>(wanted.map((c) => [c.id, c.requires?.(target) ?? []]))
     const {reviewAccess, accessKey, describeAccess} = await import('./cluster/access.js')
     const {accessCheck} = await import('./checks/preflight/access.js')
     const verdicts = await reviewAccess(env.connection, [...requirements.values()].flat())
@@ -217,7 +229,7 @@ export abstract class NetdiagCommand extends Command {
       const missing = needs.find((n) => refused.has(accessKey(n)))
       if (missing) denied.set(id, describeAccess(missing))
     }
-    return {checks: [accessCheck(verdicts, denied) as Check<T>, ...spec.checks], denied}
+    return {checks: [accessCheck(verdicts, denied) as Check<T>, ...plan], denied}
   }
 
   private async render(report: Report, flags: GlobalFlags): Promise<void> {

@@ -19,6 +19,7 @@ import {parseArgs} from 'node:util'
 
 import {NODE_VERSION, PLATFORMS, archiveName} from './platforms.mjs'
 import {lazyPunycode} from '../esbuild-lazy-punycode.mjs'
+import {lazyWhatwgUrl} from '../esbuild-lazy-whatwg-url.mjs'
 import {writeManifest} from './manifest.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -81,7 +82,7 @@ async function bundle() {
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    plugins: [lazyPunycode],
+    plugins: [lazyPunycode, lazyWhatwgUrl],
   })
   return {outfile, inputs: Object.keys(result.metafile.inputs)}
 }

@@ -38,7 +38,6 @@ export default class Dns extends NetdiagCommand {
   }
 
   private async diagnoseDns(env: Awaited<ReturnType<Dns['environment']>>, flags: {'external-name'?: string; 'cluster-domain'?: string}, namespace: string, fromPod?: string): Promise<void> {
-    const {dnsPlan} = await import('../checks/dns/plan.js')
     const external = flags['external-name']
     await this.runDiagnosis(env, {
       command: 'dns',
@@ -48,7 +47,7 @@ export default class Dns extends NetdiagCommand {
         ...(external && external !== 'none' ? {externalName: external} : {}),
         ...(flags['cluster-domain'] ? {clusterDomain: flags['cluster-domain']} : {}),
       },
-      checks: dnsPlan(),
+      checks: import('../checks/dns/plan.js').then((m) => m.dnsPlan()),
       probeSource: fromPod ? {mode: 'ephemeral', namespace, pod: fromPod} : {mode: 'pod', namespace},
       // dns.probe.source waits on no other check: the pod is started in every live run with probes.
       startSourceEarly: !fromPod,

@@ -66,7 +66,6 @@ export default class Path extends NetdiagCommand {
     if (!noProbe && probeMode === 'ephemeral') {
       this.logToStderr(`probes will run in an ephemeral container added to pod ${formatPodRef(refA)} (ephemeral containers cannot be removed; it exits by itself); use --probe-mode pod to leave the pod untouched`)
     }
-    const {pathPlan} = await import('../checks/path/plan.js')
     await this.runDiagnosis(env, {
       command: 'path',
       target: {
@@ -77,7 +76,7 @@ export default class Path extends NetdiagCommand {
         probeMode,
         ...(flags['ip-family'] ? {ipFamily: flags['ip-family'] as 'IPv4' | 'IPv6'} : {}),
       },
-      checks: pathPlan(),
+      checks: import('../checks/path/plan.js').then((m) => m.pathPlan()),
       probeSource:
         probeMode === 'ephemeral'
           ? {mode: 'ephemeral', namespace: refA.namespace, pod: refA.name}

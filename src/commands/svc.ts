@@ -54,7 +54,6 @@ export default class Svc extends NetdiagCommand {
         if (selection.error) throw badInput(selection.error)
       }
     }
-    const {svcPlan} = await import('../checks/svc/plan.js')
     await this.runDiagnosis(env, {
       command: 'svc',
       target: {
@@ -66,7 +65,7 @@ export default class Svc extends NetdiagCommand {
         ...(flags['cluster-domain'] ? {clusterDomain: flags['cluster-domain']} : {}),
         ...(flags['ip-family'] ? {ipFamily: flags['ip-family'] as 'IPv4' | 'IPv6'} : {}),
       },
-      checks: svcPlan(),
+      checks: import('../checks/svc/plan.js').then((m) => m.svcPlan()),
       probeSource: client ? {mode: 'ephemeral', namespace: client.namespace, pod: client.name} : {mode: 'pod', namespace},
       // svc's probes need only the Service to exist (svc.service); the view caches this read for that check.
       startSourceEarly: client ? false : async () => (await env.view.getService(namespace, name).catch(() => undefined)) !== undefined,

@@ -25,7 +25,9 @@ export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, ho
   const limit = semaphore(input.concurrency ?? 6)
   const {context, finish} = runContext(input, finished)
 
+  const byId = new Map(checks.map((check) => [check.id, check]))
   for (const check of checks) {
+    const speculation = check.speculative ? speculate(check, byId, running, input, context, hooks) : undefined
     running.set(
       check.id,
       (async () => {
@@ -33,11 +35,13 @@ export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, ho
           Promise.all((check.dependsOn ?? []).map((id) => running.get(id)!)),
           Promise.all((check.after ?? []).map((id) => running.get(id)!)),
         ])
-        const started = Date.now()
+        let started = Date.now()
         const early = skipBeforeRun(check, dependencies, input)
+        const ahead = early ? undefined : await speculation
+        if (ahead) started = ahead.started
         // A probe check spends its time waiting on a pod start or an exec, not on the API server: it does not wait
         // for a slot, so the debug pod starts at once instead of behind the API checks that precede it in the plan.
-        const result = early ?? (await (check.needsProbe ? runOne(check, context, hooks) : limit(() => runOne(check, context, hooks))))
+        const result = early ?? ahead?.result ?? (await (check.needsProbe ? runOne(check, context, hooks) : limit(() => runOne(check, context, hooks))))
         const outcome: CheckOutcome = {id: check.id, title: check.title, layer: check.layer, ...result, durationMs: Date.now() - started}
         finished.set(check.id, outcome)
         hooks.onFinish?.(outcome)
@@ -50,6 +54,39 @@ export async function runChecks<T>(checks: Check<T>[], input: EngineInput<T>, ho
   } finally {
     finish()
   }
+}
+
+/**
+ * Starts a speculative check as soon as its dependencies can start (when what they wait for has finished), with a
+ * context that refuses to show it their results. Undefined when it would be skipped even before them.
+ */
+function speculate<T>(
+  check: Check<T>,
+  byId: Map<string, Check<T>>,
+  running: Map<string, Promise<CheckOutcome>>,
+  input: EngineInput<T>,
+  context: CheckContext<T>,
+  hooks: EngineHooks,
+): Promise<{result: CheckResult; started: number} | undefined> {
+  const dependencies = new Set(check.dependsOn ?? [])
+  // What its dependencies wait for, and what it waits for only to read (after).
+  const theirs = [...new Set([...[...dependencies].flatMap((id) => [...(byId.get(id)!.dependsOn ?? []), ...(byId.get(id)!.after ?? [])]), ...(check.after ?? [])])]
+  const blind: CheckContext<T> = Object.create(context, {
+    result: {
+      value: (id: string) => {
+        if (dependencies.has(id)) throw new Error(`speculative check ${check.id} read the result of its dependency ${id}`)
+        return context.result(id)
+      },
+    },
+  })
+  const speculation = (async () => {
+    const before = await Promise.all(theirs.map((id) => running.get(id)!))
+    if (skipBeforeRun(check, before, input)) return undefined
+    const started = Date.now()
+    return {result: await runOne(check, blind, hooks), started}
+  })()
+  speculation.catch(() => {}) // dropped when a dependency fails; runOne itself never rejects
+  return speculation
 }
 
 /**
@@ -176,10 +213,13 @@ function validateResult(result: CheckResult): CheckResult {
 }
 
 /** Ids are unique and every dependency is declared earlier in the plan (so the plan order is a topological order). */
-export function validatePlan(checks: Array<Pick<Check<never>, 'id' | 'dependsOn' | 'after'>>): void {
+export function validatePlan(checks: Array<Pick<Check<never>, 'id' | 'dependsOn' | 'after' | 'speculative' | 'needsProbe'>>): void {
   const seen = new Set<string>()
   for (const check of checks) {
     if (seen.has(check.id)) throw new Error(`duplicate check id ${check.id}`)
+    if (check.speculative && !check.needsProbe) {
+      throw new Error(`check ${check.id} is speculative but needs no probe: only probe checks may start before their dependencies finish`)
+    }
     for (const dependency of [...(check.dependsOn ?? []), ...(check.after ?? [])]) {
       if (!seen.has(dependency)) throw new Error(`check ${check.id} depends on ${dependency}, which is not earlier in the plan`)
     }

@@ -81,6 +81,12 @@ export interface Check<T = unknown> {
   after?: string[]
   /** Needs a probe (live, not --no-probe). */
   needsProbe?: boolean
+  /**
+   * A probe check whose run reads nothing of its dependencies (never ctx.result of them): it may start beside
+   * them, once they can start, so its exec shares their batch instead of waiting a round trip. Its result counts
+   * only if they pass; otherwise it is skipped as any dependant is, and what it found is dropped.
+   */
+  speculative?: boolean
   /** Needs the live API (logs, events, configz), not a snapshot. */
   liveOnly?: boolean
   /**

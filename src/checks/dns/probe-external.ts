@@ -9,6 +9,8 @@ export const probeExternalLookupCheck: Check<DnsTarget> = {
   layer: 'dns',
   needsProbe: true,
   dependsOn: ['dns.probe.internal'],
+  // Its lookup does not depend on what the internal one found: it goes into the same exec batch.
+  speculative: true,
   async run(ctx) {
     const name = ctx.target.externalName
     if (!name) return {status: 'skip', summary: 'external lookup disabled (--external-name=none)', skippedBecause: 'not-applicable'}

@@ -10,6 +10,8 @@ export const probeSearchLookupCheck: Check<DnsTarget> = {
   needsProbe: true,
   symptom: true,
   dependsOn: ['dns.probe.internal'],
+  // Its lookup does not depend on what the internal one found: it goes into the same exec batch.
+  speculative: true,
   async run(ctx) {
     const result = await lookup(ctx, {name: 'kubernetes.default', search: true})
     const details = evidence(result)

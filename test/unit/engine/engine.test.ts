@@ -166,6 +166,64 @@ describe('validatePlan', () => {
     assert.throws(() => validatePlan([{id: 'a.b', dependsOn: ['a.c']}, {id: 'a.c'}]), /not earlier in the plan/)
     assert.doesNotThrow(() => validatePlan([{id: 'a.c'}, {id: 'a.b', dependsOn: ['a.c']}]))
   })
+
+  it('allows only probe checks to be speculative', () => {
+    assert.throws(() => validatePlan([{id: 'a.c'}, {id: 'a.b', dependsOn: ['a.c'], speculative: true}]), /a\.b is speculative but needs no probe/)
+    assert.doesNotThrow(() => validatePlan([{id: 'a.c'}, {id: 'a.b', dependsOn: ['a.c'], speculative: true, needsProbe: true}]))
+  })
+})
+
+describe('speculative checks', () => {
+  const tick = (ms: number) => new Promise((r) => setTimeout(r, ms))
+  /** source -> internal (slow) -> the speculative check; what happened, in order. */
+  function plan(internal: CheckResult, extra: Partial<Check> = {}, source: CheckResult = pass) {
+    const events: string[] = []
+    const checks = [
+      check('p.source', async () => (events.push('source'), source), {needsProbe: true}),
+      check('p.internal', async () => (events.push('internal starts'), await tick(30), events.push('internal ends'), internal), {needsProbe: true, dependsOn: ['p.source']}),
+      check('p.search', async () => (events.push('search runs'), pass), {needsProbe: true, dependsOn: ['p.internal'], speculative: true, ...extra}),
+    ]
+    return {checks, events}
+  }
+
+  it('start beside their dependency once it can start, and keep their result when it passes', async () => {
+    const {checks, events} = plan(pass)
+    const outcomes = await run(checks)
+    assert.equal(events[0], 'source')
+    assert.ok(events.indexOf('search runs') < events.indexOf('internal ends'), events.join(', '))
+    assert.equal(outcomes[2].status, 'pass')
+    assert.ok(outcomes[2].durationMs >= 25, 'its duration counts from when it really started')
+  })
+
+  for (const blocker of ['fail', 'error', 'skip'] as const) {
+    it(`are skipped, naming the dependency, when it ends ${blocker}: what they found is dropped`, async () => {
+      const {checks} = plan({status: blocker, summary: 'x', ...(blocker === 'skip' ? {skippedBecause: 'not-applicable'} : {})})
+      const outcomes = await run(checks)
+      assert.equal(outcomes[2].status, 'skip')
+      assert.equal(outcomes[2].skippedBecause, 'p.internal')
+    })
+  }
+
+  it('do not run at all when what their dependency waits for fails', async () => {
+    const {checks, events} = plan(pass, {}, fail)
+    const outcomes = await run(checks)
+    assert.deepEqual(events, ['source'])
+    assert.equal(outcomes[2].skippedBecause, 'p.internal')
+  })
+
+  it('cannot read their dependency\'s result: that is an error, not a guess', async () => {
+    const {checks} = plan(pass, {run: async (ctx) => ({status: 'pass', summary: String(ctx.result('p.internal')?.status)})})
+    const outcomes = await run(checks)
+    assert.equal(outcomes[2].status, 'error')
+    assert.match(outcomes[2].summary, /speculative check p\.search read the result of its dependency p\.internal/)
+  })
+
+  it('are skipped as any probe check is with --no-probe', async () => {
+    const {checks, events} = plan(pass)
+    const outcomes = await run(checks, {noProbe: true})
+    assert.deepEqual(events, [])
+    assert.equal(outcomes[2].skippedBecause, 'no-probe')
+  })
 })
 
 describe('the run signal', () => {
