@@ -52,11 +52,12 @@ export interface DiagnosisSpec<T> {
  */
 export abstract class NetdiagCommand extends Command {
 
-  protected async environment(flags: GlobalFlags): Promise<Environment> {
+  /** `reading.readWhole`: the command reads most of a snapshot (scan), see SnapshotReadOptions. */
+  protected async environment(flags: GlobalFlags, reading: {readWhole?: boolean} = {}): Promise<Environment> {
     if (flags.snapshot && flags.snapshot.length > 0) {
       const maxBytes = parseSize(flags['snapshot-max-size'] ?? '1Gi', '--snapshot-max-size')
       const {SnapshotClusterView} = await import('./cluster/snapshot-view.js')
-      const view = SnapshotClusterView.fromFiles(flags.snapshot, {maxBytes})
+      const view = SnapshotClusterView.fromFiles(flags.snapshot, {maxBytes, ...reading})
       // After the snapshot is read: an error stays the one line on stderr.
       if (flags.kubeconfig || flags.context) this.warn('--kubeconfig/--context are ignored with --snapshot')
       return {view, namespace: flags.namespace ?? 'default', flags}

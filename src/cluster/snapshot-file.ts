@@ -31,6 +31,8 @@ export interface SnapshotEntry {
   readonly source?: string
   /** Its JSON text as in the file, when it has one (cheap equality for the same object read twice). */
   raw?(): string
+  /** Set by the view once object() passed validateSnapshotObject (an entry's object is parsed once and kept). */
+  validated?: boolean
   /** Throws bad input (exit 2) if this object's JSON is malformed. */
   object(): SnapshotObject
 }
@@ -40,6 +42,12 @@ export interface SnapshotReadOptions {
   maxBytes?: number
   /** Filled with what `kubectl netdiag snapshot` says it captured whole (see CAPTURED_ANNOTATION). */
   captured?: Set<string>
+  /**
+   * The run reads most of every file (scan): each is read into memory whole, once, so the groups of one in the
+   * marked layout are neither read from disk nor hashed again when asked for. Without it a marked file is hashed
+   * through and only the groups asked for are read (and checked again), which costs a one-object run less memory.
+   */
+  readWhole?: boolean
 }
 
 /**
@@ -88,11 +96,12 @@ export function readSnapshotSegments(paths: string[], options: SnapshotReadOptio
       if (typeof captured === 'string') for (const scope of captured.split(',')) if (scope) options.captured?.add(scope.trim())
     }
     // The layout `kubectl netdiag snapshot` writes proves itself without a full scan, and a file in it is not
-    // even kept in memory: its groups are read when asked for. Anything else is read whole and scanned.
+    // even kept in memory (unless readWhole): its groups are read when asked for. Anything else is read whole
+    // and scanned.
     if (path !== '-') {
       const size = statSnapshot(path, maxBytes)
       const file = new LayoutFile(path)
-      const groups = file.index(size, onListMetadata)
+      const groups = options.readWhole ? undefined : file.index(size, onListMetadata)
       if (groups) return groups.filter((group) => KNOWN.has(group.kind)).map((group) => new LayoutSegment(file, group, name))
     }
     const bytes = path === '-' ? readStdin(maxBytes) : readSnapshotFile(path)
@@ -193,7 +202,7 @@ class LayoutSegment implements SnapshotSegment {
   entries(): SnapshotEntry[] {
     if (this.read) return this.read
     const [bytes, offset] = Buffer.isBuffer(this.from) ? [this.from, 0] : [this.from.read(this.group), this.group.start]
-    const items = readLayoutGroup(bytes, this.group, offset)
+    const items = readLayoutGroup(bytes, this.group, offset, Buffer.isBuffer(this.from))
     // The file hashed to its claim when it was opened: these lines can only differ if it changed since.
     if (!items) throw badInput(`snapshot ${this.source} changed while it was read (the ${this.kind} lines${this.namespace ? ` of namespace ${this.namespace}` : ''} are not what its directory says): read a file that is not being written`)
     return (this.read = items.map((item) => new LazyEntry(bytes, item, this.source)))
@@ -301,6 +310,7 @@ export function parsedEntry(object: SnapshotObject): SnapshotEntry {
 
 class LazyEntry implements SnapshotEntry {
   private parsed?: SnapshotObject
+  validated?: boolean
 
   constructor(
     private readonly bytes: Buffer,

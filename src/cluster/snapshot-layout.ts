@@ -192,12 +192,15 @@ function tile(directory: unknown, count: number, bodyStart: number, linesEnd: nu
 /**
  * The items of one group, as the full scan finds them, from `bytes` holding the file from offset `offset` (item
  * ranges are then into `bytes`); undefined if its lines are not what the directory says (the caller fails closed:
- * a file that hashed to its claim can only be so if it changed since).
+ * a file that hashed to its claim can only be so if it changed since). `hashed`: `bytes` is the whole file as
+ * indexLineLayout proved it, so the group's own hash is not computed again.
  */
-export function readLayoutGroup(bytes: Buffer, group: LayoutGroup, offset = 0): IndexedItem[] | undefined {
+export function readLayoutGroup(bytes: Buffer, group: LayoutGroup, offset = 0, hashed = false): IndexedItem[] | undefined {
   const start = group.start - offset
   const stop = group.end - offset
-  if (start < 0 || stop > bytes.length || createHash('sha256').update(bytes.subarray(start, stop)).digest('hex') !== group.sha256) return undefined
+  if (start < 0 || stop > bytes.length) return undefined
+  // `hashed`: these are the very bytes in memory that hashed to the file's claim, so they cannot have changed.
+  if (!hashed && createHash('sha256').update(bytes.subarray(start, stop)).digest('hex') !== group.sha256) return undefined
   const items: IndexedItem[] = []
   const reader = new LineReader(bytes)
   let at = start

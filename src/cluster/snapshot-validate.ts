@@ -22,6 +22,11 @@ function describeValue(value: unknown): string {
 
 /** Throws bad input naming the object and field for the first thing the analysis could not read. */
 export function validateSnapshotObject(object: SnapshotObject): void {
+  // Most objects are fine: proven so without building a field name, and worded by the full walk only when not.
+  if (!plainlyValid(object)) validateWording(object)
+}
+
+function validateWording(object: SnapshotObject): void {
   const metadata = object.metadata as Json | undefined
   const ref = {kind: object.kind, namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined, name: typeof metadata?.name === 'string' ? metadata.name : undefined}
   const fail: Fail = (field, problem) => {
@@ -91,30 +96,100 @@ export function validateSnapshotObject(object: SnapshotObject): void {
   }
 }
 
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)
+const absent = (value: unknown) => value === undefined || value === null
+const optionalString = (value: unknown) => absent(value) || typeof value === 'string'
+const optionalObject = (value: unknown) => absent(value) || isObject(value)
+const isPort = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535
+
+/** Whether every element of an optional list is an object that `each` accepts (nothing absent: a list). */
+function everyObject(value: unknown, element: (item: Json) => boolean): boolean {
+  if (absent(value)) return true
+  if (!Array.isArray(value)) return false
+  for (let i = 0; i < value.length; i++) if (!isObject(value[i]) || !element(value[i])) return false
+  return true
+}
+
+function plainLabels(value: unknown): boolean {
+  if (absent(value)) return true
+  if (!isObject(value)) return false
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
+    const labelValue = value[key]
+    if (typeof labelValue !== 'string' || !validLabelKey(key) || !validLabelValue(labelValue)) return false
+  }
+  return true
+}
+
+const plainContainer = (container: Json) => optionalString(container.name) && everyObject(container.ports, (port) => isPort(port.containerPort))
+
+/**
+ * The rules of validateWording as one boolean, allocating nothing: true only where the walk would find nothing
+ * (false sends the object to the walk, which words what is wrong, or finds it fine after all).
+ */
+function plainlyValid(object: SnapshotObject): boolean {
+  const metadata = object.metadata as unknown
+  if (!isObject(metadata) || typeof metadata.name !== 'string' || !optionalString(metadata.namespace) || !plainLabels(metadata.labels)) return false
+  const spec = object.spec as unknown
+  const status = object.status as unknown
+  if (!optionalObject(spec) || !optionalObject(status)) return false
+  const s = (spec ?? {}) as Json
+  const st = (status ?? {}) as Json
+  switch (object.kind) {
+    case 'Pod':
+      return (
+        everyObject(s.containers, plainContainer) &&
+        everyObject(s.initContainers, plainContainer) &&
+        optionalString(s.nodeName) &&
+        optionalString(st.podIP) &&
+        optionalString(st.phase) &&
+        everyObject(st.podIPs, (ip) => optionalString(ip.ip)) &&
+        everyObject(st.conditions, () => true) &&
+        everyObject(st.containerStatuses, () => true)
+      )
+    case 'Service':
+      return (
+        plainLabels(s.selector) &&
+        optionalString(s.type) &&
+        optionalString(s.clusterIP) &&
+        everyObject(
+          s.ports,
+          (port) => isPort(port.port) && optionalString(port.protocol) && optionalString(port.name) && (port.targetPort === undefined || typeof port.targetPort === 'string' || absent(port.targetPort) || isPort(port.targetPort)),
+        )
+      )
+    case 'EndpointSlice':
+      return (
+        everyObject(object.endpoints, (endpoint) => absent(endpoint.addresses) || (Array.isArray(endpoint.addresses) && endpoint.addresses.every((a) => typeof a === 'string'))) &&
+        everyObject(object.ports, (port) => absent(port.port) || isPort(port.port))
+      )
+    default:
+      // The other kinds are few: the walk checks them.
+      return false
+  }
+}
+
 // A snapshot repeats the same few label keys and values on every pod of a workload: each text is tested once.
 // The memo keeps valid texts only (an invalid one fails the run) and is bounded, as texts come from the file.
 const MEMO_LIMIT = 100_000
 const validKeys = new Set<string>()
 const validValues = new Set<string>()
 
-function remembered(memo: Set<string>, text: string, valid: (text: string) => boolean): boolean {
-  if (memo.has(text)) return true
-  if (!valid(text)) return false
+function remember(memo: Set<string>, text: string, valid: boolean): boolean {
+  if (!valid) return false
   if (memo.size >= MEMO_LIMIT) memo.clear()
   memo.add(text)
   return true
 }
 
 function validLabelKey(key: string): boolean {
-  return remembered(validKeys, key, () => {
-    const slash = key.lastIndexOf('/')
-    const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : [undefined, key]
-    return LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)))
-  })
+  if (validKeys.has(key)) return true
+  const slash = key.lastIndexOf('/')
+  const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : [undefined, key]
+  return remember(validKeys, key, LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))))
 }
 
 function validLabelValue(value: string): boolean {
-  return remembered(validValues, value, () => value.length <= 63 && LABEL_VALUE.test(value))
+  return validValues.has(value) || remember(validValues, value, value.length <= 63 && LABEL_VALUE.test(value))
 }
 
 class Validator {

@@ -55,7 +55,6 @@ export class SnapshotClusterView implements ClusterView {
   private readonly byName = new Map<string, SnapshotEntry>()
   private readonly admitted = new Map<SnapshotSegment, SnapshotEntry[]>()
   private malformed?: Error
-  private readonly validated = new WeakSet<SnapshotObject>()
   /** What the capture listed whole: `Kind` or `Kind/namespace` (CAPTURED_ANNOTATION). */
   private readonly captured = new Set<string>()
 
@@ -316,9 +315,10 @@ export class SnapshotClusterView implements ClusterView {
   private load(entry: SnapshotEntry): SnapshotObject {
     try {
       const object = entry.object()
-      if (!this.validated.has(object)) {
+      // A flag on the entry, not a WeakSet of objects: tens of thousands of weak keys cost the GC more than the check.
+      if (!entry.validated) {
         validateSnapshotObject(object)
-        this.validated.add(object)
+        entry.validated = true
       }
       return object
     } catch (error) {

@@ -60,7 +60,8 @@ export default class Scan extends NetdiagCommand {
         throw error
       }
     }
-    const env = await this.environment(flags)
+    // A sweep reads every pod (policy peers reach across namespaces): a snapshot is read whole, once.
+    const env = await this.environment(flags, {readWhole: true})
     const {readWhatIf} = await import('../what-if.js')
     const overlay = await readWhatIf(flags, env.namespace)
     const all = flags['all-namespaces']
