@@ -216,9 +216,25 @@ export function formatLabels(labels: Labels | undefined): string {
 /** The same text for the same set of labels whatever their order, and different text for any other set (a map key). */
 export function labelsKey(labels: Labels): string {
   let key = ''
-  for (const name of Object.keys(labels).sort()) {
+  for (const name of sortedKeys(labels)) {
     const value = `${labels[name]}`
     key += `${name.length}:${name}=${value.length}:${value};`
   }
   return key
+}
+
+/**
+ * Object.keys(labels).sort(), for the few keys of a label map sorted in place: this runs once per pod in a sweep,
+ * and Array.prototype.sort copies its array to sort it. Keys are distinct strings, so the order is the same.
+ */
+function sortedKeys(labels: Labels): string[] {
+  const names = Object.keys(labels)
+  if (names.length > 16) return names.sort()
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i]!
+    let j = i - 1
+    for (; j >= 0 && names[j]! > name; j--) names[j + 1] = names[j]!
+    names[j + 1] = name
+  }
+  return names
 }

@@ -124,7 +124,17 @@ function compileRules(
   })
 }
 
+// A sweep builds a policy index for every namespace it judges (its policies and kube-system's) and several for
+// all of them: each policy object is compiled once, and its compiled form (never changed after) shared.
+const compiled = new WeakMap<NetworkPolicy, CompiledPolicy>()
+
 export function compilePolicy(policy: NetworkPolicy): CompiledPolicy {
+  let known = compiled.get(policy)
+  if (!known) compiled.set(policy, (known = compileOnce(policy)))
+  return known
+}
+
+function compileOnce(policy: NetworkPolicy): CompiledPolicy {
   const problems: string[] = []
   const {types, inferred} = effectivePolicyTypes(policy)
   const ref: PolicyRef = {

@@ -167,4 +167,14 @@ describe('labelsKey', () => {
     ['empty value differs from a missing label', {a: ''}, {}, false],
   ]
   for (const [name, a, b, same] of cases) it(name, () => assert.equal(labelsKey(a) === labelsKey(b), same))
+
+  it('is the labels in the order of Object.keys().sort(), whatever their order and number (the in-place sort and the large-map fallback)', () => {
+    const keys = ['tier', 'app', 'app.kubernetes.io/name', 'B', 'a', 'pod-template-hash', 'z/é', 'app.kubernetes.io/part-of', '10', '9']
+    const expected = (labels: Record<string, string>) => Object.keys(labels).sort().map((k) => `${k.length}:${k}=${labels[k]!.length}:${labels[k]}`).join(';') + (Object.keys(labels).length ? ';' : '')
+    for (let n = 0; n <= 40; n++) {
+      const names = Array.from({length: n}, (_, i) => `${keys[(i * 7) % keys.length]}${Math.floor(i / keys.length) || ''}`)
+      const labels = Object.fromEntries(names.map((k, i) => [k, `v${i}`]))
+      assert.equal(labelsKey(labels), expected(labels), `${n} labels`)
+    }
+  })
 })
