@@ -182,9 +182,25 @@ function handScripts(ips: Record<string, string>, run: number): Record<string, s
   return Object.fromEntries(Object.entries(scripts).map(([label, script]) => [label, `set -eu; ${script}`]))
 }
 
-function measure(label: string, runs: number, once: () => Timed, options: {report?: boolean} = {}): LiveMeasurement {
+/**
+ * Waits (untimed) until the pods earlier runs made are gone, leaving the namespace's web pods. A pod deleted at
+ * the end of one run is torn down by the kubelet while the next run's pod starts; how much that slows the start
+ * depends on how it was deleted (kubectl turns --grace-period=0 into 1 s, netdiag's API call deletes at once), so
+ * without this wait one side of a ratio pays for the previous run's teardown and the other does not.
+ */
+function waitForProbePodsGone(kubectl: Kubectl): void {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    const names = kubectl.run(['-n', NAMESPACE, 'get', 'pods', '-o', 'jsonpath={.items[*].metadata.name}']).trim().split(/\s+/).filter(Boolean)
+    if (names.every((name) => /^web-\d+$/.test(name))) return
+    spawnSync('sleep', ['0.2'])
+  }
+  throw new Error(`pods of earlier runs still in namespace ${NAMESPACE} after 60 s`)
+}
+
+function measure(label: string, runs: number, once: () => Timed, options: {report?: boolean; between?: () => void} = {}): LiveMeasurement {
   once() // warm-up: page cache, V8 code cache, the image on the node
-  const samples = Array.from({length: runs}, once)
+  const samples = Array.from({length: runs}, () => (options.between?.(), once()))
   const last = samples.at(-1)!
   if (options.report && last.exitCode > 1) throw new Error(`${label}: exit ${last.exitCode}: ${last.stderr.trim().split('\n').at(-1)}`)
   if (!options.report && last.exitCode !== 0) throw new Error(`${label}: exit ${last.exitCode}: ${last.stderr.trim()}`)
@@ -229,11 +245,12 @@ function netdiagCommands(noProbe: boolean): Array<[string, string[]]> {
 async function runNetdiag(options: LiveOptions, commands: Array<[string, string[]]>, suffix: string): Promise<LiveMeasurement[]> {
   const dir = mkdtempSync(join(tmpdir(), 'netdiag-live-'))
   const proxy = await startCountingProxy(options.kubeconfig, join(dir, 'kubeconfig'), SERVING)
+  const kubectl = new Kubectl(options.kubeconfig)
   const out: LiveMeasurement[] = []
   try {
     for (const [label, args] of commands) {
       log(`live: ${label}${suffix} x${options.runs}`)
-      const m = measure(`${label}${suffix}`, options.runs, () => timed(process.execPath, [options.cli, ...args], {KUBECONFIG: options.kubeconfig}), {report: true})
+      const m = measure(`${label}${suffix}`, options.runs, () => timed(process.execPath, [options.cli, ...args], {KUBECONFIG: options.kubeconfig}), {report: true, between: () => waitForProbePodsGone(kubectl)})
       // One more run through the counting proxy: the calls and bytes of one invocation.
       proxy.take()
       const counted = await runAsync(process.execPath, [options.cli, ...args], {KUBECONFIG: proxy.kubeconfigPath})
@@ -416,7 +433,7 @@ export async function runLiveBench(options: LiveOptions): Promise<LiveResults> {
     for (const label of Object.keys(handScripts(ips, 0))) {
       log(`live: ${label} x${options.runs}`)
       let run = 0
-      measurements.push(measure(label, options.runs, () => timed('bash', ['-c', handScripts(ips, run++)[label]!], {KUBECONFIG: options.kubeconfig})))
+      measurements.push(measure(label, options.runs, () => timed('bash', ['-c', handScripts(ips, run++)[label]!], {KUBECONFIG: options.kubeconfig}), {between: () => waitForProbePodsGone(kubectl)}))
     }
     measurements.push(...(await runNetdiag(options, netdiagCommands(false), '')))
     if (options.scale) {
