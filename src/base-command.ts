@@ -8,6 +8,7 @@ import type {ClusterInfo} from './cluster/types.js'
 import type {ClusterView} from './cluster/view.js'
 import type {OverlayNotes} from './cluster/overlay-view.js'
 import type {WhatIfFlagValues} from './what-if.js'
+import type {EngineHooks} from './engine/engine.js'
 import type {Check, CheckOutcome} from './engine/types.js'
 import {ExitCode, NetdiagError, badInput} from './errors.js'
 import {type GlobalFlags, parseDuration, parseSize} from './flags.js'
@@ -138,20 +139,18 @@ export abstract class NetdiagCommand extends Command {
     const cluster = await this.reach(env)
 
     let session: DebugSession | undefined
-    let progress: {stop(): void} | undefined
+    let progress: (EngineHooks & {stop(): void}) | undefined
     const trouble = new CheckTrouble()
     let outcomes: CheckOutcome[]
     let checks: Check<T>[]
     // From the debug pod's creation on, every exit path deletes it: an error before the checks run included.
     try {
       session = await this.startSession(env, spec, noProbe, timeoutMs)
-      const loaded = await Promise.all([spec.checks, import('./engine/engine.js'), import('./engine/progress.js')])
-      const {runChecks} = loaded[1]
-      const reviewed = await this.preflight<T>(env, loaded[0], spec.target)
+      const [plan, {runChecks}, {startProgress}] = await Promise.all([spec.checks, import('./engine/engine.js'), import('./engine/progress.js')])
+      const reviewed = await this.preflight<T>(env, plan, spec.target)
       checks = reviewed.checks
-      const hooks = await loaded[2].startProgress(flags.output === 'table' && interactiveStderr(), checks.length)
-      progress = hooks
-      outcomes = await runChecks(trouble.guard(checks), {view: env.view, probes: session, target: spec.target, options: {noProbe, timeoutMs, timings: flags.timings}, denied: reviewed.denied}, hooks)
+      progress = await startProgress(flags.output === 'table' && interactiveStderr(), checks.length)
+      outcomes = await runChecks(trouble.guard(checks), {view: env.view, probes: session, target: spec.target, options: {noProbe, timeoutMs, timings: flags.timings}, denied: reviewed.denied}, progress)
     } finally {
       progress?.stop()
       await session?.close()
