@@ -26,7 +26,8 @@ export function validateSnapshotObject(object: SnapshotObject): void {
   if (!plainlyValid(object)) validateWording(object)
 }
 
-function validateWording(object: SnapshotObject): void {
+/** The full walk: throws bad input naming the field. Exported for the test that holds plainlyValid to its rules. */
+export function validateWording(object: SnapshotObject): void {
   const metadata = object.metadata as Json | undefined
   const ref = {kind: object.kind, namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined, name: typeof metadata?.name === 'string' ? metadata.name : undefined}
   const fail: Fail = (field, problem) => {
@@ -125,9 +126,10 @@ const plainContainer = (container: Json) => optionalString(container.name) && ev
 
 /**
  * The rules of validateWording as one boolean, allocating nothing: true only where the walk would find nothing
- * (false sends the object to the walk, which words what is wrong, or finds it fine after all).
+ * (false sends the object to the walk, which words what is wrong, or finds it fine after all). The two state the
+ * same rules twice; test/unit/cluster/snapshot-validate.test.ts mutates valid objects to hold them together.
  */
-function plainlyValid(object: SnapshotObject): boolean {
+export function plainlyValid(object: SnapshotObject): boolean {
   const metadata = object.metadata as unknown
   if (!isObject(metadata) || typeof metadata.name !== 'string' || !optionalString(metadata.namespace) || !plainLabels(metadata.labels)) return false
   const spec = object.spec as unknown
