@@ -298,28 +298,33 @@ function apiFrom(kubeconfig: string): Api {
 /** How long the control plane took to go quiet before a measurement, and how busy it was then. */
 export interface Settled {
   seconds: number
-  /** The control plane's CPU in the last window, in cores. */
-  cores: number
+  /** The control plane's CPU in the last window, in cores; undefined when its processes are not on this machine. */
+  cores?: number
   timedOut: boolean
 }
 
 const CONTROL_PLANE = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']
 const CLOCK_TICKS_PER_SECOND = 100
 
-/** CPU seconds the control plane's processes (test/cluster's pid files) have used so far. */
-function controlPlaneCpuSeconds(): number {
+/**
+ * CPU seconds the control plane's processes (test/cluster's pid files) have used so far; undefined when none of
+ * them can be read (another cluster, or not on this machine): then nothing is known of its load.
+ */
+function controlPlaneCpuSeconds(): number | undefined {
   let ticks = 0
+  let seen = 0
   for (const name of CONTROL_PLANE) {
     try {
       const pid = readFileSync(join(STATE, 'run', 'pids', `${name}.pid`), 'utf8').trim()
       // The fields after the command name, which is in parentheses and may hold spaces: utime is the 12th, stime the 13th.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
       ticks += Number(fields[11]) + Number(fields[12])
+      seen++
     } catch {
-      // not running (or not this cluster): counts as idle
+      // this one is not running here
     }
   }
-  return ticks / CLOCK_TICKS_PER_SECOND
+  return seen ? ticks / CLOCK_TICKS_PER_SECOND : undefined
 }
 
 const SETTLE_WINDOW_MS = 5000
@@ -336,10 +341,14 @@ async function settle(label: string): Promise<Settled> {
   const started = performance.now()
   let quiet = 0
   let cores = 0
+  if (controlPlaneCpuSeconds() === undefined) {
+    log(`live: ${label}: the control plane's processes are not on this machine (not test/cluster's): measuring without waiting`)
+    return {seconds: 0, timedOut: false}
+  }
   while (performance.now() - started < SETTLE_MAX_MS) {
-    const before = controlPlaneCpuSeconds()
+    const before = controlPlaneCpuSeconds() ?? 0
     await new Promise((resolve) => setTimeout(resolve, SETTLE_WINDOW_MS))
-    cores = (controlPlaneCpuSeconds() - before) / (SETTLE_WINDOW_MS / 1000)
+    cores = ((controlPlaneCpuSeconds() ?? 0) - before) / (SETTLE_WINDOW_MS / 1000)
     quiet = cores < SETTLE_CORES ? quiet + 1 : 0
     if (quiet >= 2) break
   }
@@ -487,9 +496,13 @@ export function liveTable(results: LiveResults): string {
   const ratioLines = Object.entries(results.ratios).map(([k, v]) => `  ${k}: ${v.toFixed(2)}x`)
   const s = results.scale
   const scale = s
-    ? `loaded: ${s.services} Services, ${s.pods} pods on ${s.fakeNodes} fake nodes, ${s.policies} NetworkPolicies in ${s.namespaces} namespaces (loaded in ${s.loadSeconds} s; measured ${s.settle.seconds} s later, the control plane at ${s.settle.cores} cores${s.settle.timedOut ? ', never quiet' : ''}; unloaded at ${s.unloadedSettle.cores})`
+    ? `loaded: ${s.services} Services, ${s.pods} pods on ${s.fakeNodes} fake nodes, ${s.policies} NetworkPolicies in ${s.namespaces} namespaces (loaded in ${s.loadSeconds} s; measured ${s.settle.seconds} s later, ${controlPlaneAt(s.settle)}${s.settle.timedOut ? ', never quiet' : ''}; unloaded: ${controlPlaneAt(s.unloadedSettle)})`
     : 'loaded cluster: not run (--live-scale 0)'
   return [...lines, ...causes, '', 'ratios:', ...ratioLines, scale].join('\n')
+}
+
+function controlPlaneAt(settled: Settled): string {
+  return settled.cores === undefined ? 'the control plane not observed' : `the control plane at ${settled.cores} cores`
 }
 
 /** The local cluster is there and answers. */
