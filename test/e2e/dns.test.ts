@@ -92,6 +92,10 @@ spec:
       const internal = check(report, 'dns.probe.internal')
       assert.equal(internal.status, 'fail', 'the enforcer must really drop the lookup')
       assert.equal((internal.details.udp as {status: string}).status, 'timeout')
+      // The short-name lookup is speculative: it ran beside the internal one, and its answer is dropped because that failed.
+      const search = check(report, 'dns.probe.search')
+      assert.equal(search.status, 'skip', search.summary)
+      assert.equal(search.skippedBecause, 'dns.probe.internal')
       assert.ok(report.diagnosis.findings.indexOf('dns.policy') < report.diagnosis.findings.indexOf('dns.probe.internal'))
     })
   })
