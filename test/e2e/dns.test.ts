@@ -151,7 +151,17 @@ spec:
 
   it('SIGINT mid-probe deletes the debug pod and exits 130', async () => {
     await withNamespace('dns-int', async (namespace) => {
-      const child = startNetdiag(['dns', '-n', namespace, '--image', PROBE_IMAGE, '--external-name=none'])
+      // The lookups then wait out their timeouts, so the signal lands mid-probe: a healthy run can end within
+      // moments of its pod's start, before the signal would.
+      apply(namespace, `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny-egress
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+`)
+      const child = startNetdiag(['dns', '-n', namespace, '--image', PROBE_IMAGE, '--external-name=none', '--timeout', '30s'])
       let stderr = ''
       child.stderr.on('data', (d) => (stderr += d))
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
